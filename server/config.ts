@@ -1,0 +1,160 @@
+/**
+ * Configuration from flags and environment variables: every flag `--foo-bar`
+ * has a variable `TABGRID_FOO_BAR` (PORT also works for --port). Flags win.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS, type Limits } from '../shared/limits.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  db: string;
+  webDir: string;
+  logLevel: string;
+  adminKey: string | undefined;
+  commitIntervalMs: number;
+  prefetch: number;
+  pingIntervalMs: number;
+  limits: Limits;
+}
+
+interface Setting {
+  flag: string;
+  env: string;
+  default: string | number | undefined;
+  doc: string;
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+const envName = (flag: string) =>
+  'TABGRID_' + flag.replace(/-/g, '_').toUpperCase();
+
+const LIMIT_DOCS: Record<keyof Limits, string> = {
+  maxFrameBytes: 'largest WebSocket frame from a volunteer',
+  maxCodeBytes: 'largest job module',
+  maxInputBytes: 'largest single task input (JSON)',
+  maxResultBytes: 'largest single task output (JSON)',
+  maxBodyBytes: 'largest JSON request body',
+  maxUploadBytes: 'largest streamed inputs upload',
+  maxTasksPerJob: 'most tasks in one job',
+  maxConnectionsPerAddress: 'most volunteer sockets from one IP address',
+  maxFramesPerSecond: 'most frames per second from one volunteer socket',
+  maxRequestsPerSecond: 'most REST requests per second per API key',
+};
+
+/** Every setting with its flag, variable, default and meaning (the README's table). */
+export const SETTINGS: Record<string, Setting> = {
+  port: {
+    flag: 'port',
+    env: 'PORT',
+    default: 8080,
+    doc: 'TCP port to listen on',
+  },
+  host: {
+    flag: 'host',
+    env: 'TABGRID_HOST',
+    default: '127.0.0.1',
+    doc: 'address to bind',
+  },
+  db: {
+    flag: 'db',
+    env: 'TABGRID_DB',
+    default: './data/tabgrid.db',
+    doc: 'SQLite database file',
+  },
+  webDir: {
+    flag: 'web-dir',
+    env: 'TABGRID_WEB_DIR',
+    default: 'web/dist',
+    doc: 'built web app to serve',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'TABGRID_LOG_LEVEL',
+    default: 'info',
+    doc: 'pino log level',
+  },
+  adminKey: {
+    flag: 'admin-key',
+    env: 'TABGRID_ADMIN_KEY',
+    default: undefined,
+    doc: 'the admin API key; generated and printed once when unset',
+  },
+  commitIntervalMs: {
+    flag: 'commit-interval-ms',
+    env: 'TABGRID_COMMIT_INTERVAL_MS',
+    default: 5,
+    doc: 'group-commit tick',
+  },
+  prefetch: {
+    flag: 'prefetch',
+    env: 'TABGRID_PREFETCH',
+    default: 2,
+    doc: 'leases held per volunteer slot',
+  },
+  pingIntervalMs: {
+    flag: 'ping-interval-ms',
+    env: 'TABGRID_PING_INTERVAL_MS',
+    default: 10_000,
+    doc: 'WebSocket ping interval; a missed pong ends the socket',
+  },
+  ...Object.fromEntries(
+    Object.entries(DEFAULT_LIMITS).map(([name, value]) => [
+      name,
+      {
+        flag: kebab(name),
+        env: envName(kebab(name)),
+        default: value,
+        doc: LIMIT_DOCS[name as keyof Limits],
+      },
+    ]),
+  ),
+};
+
+export function loadConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(
+      Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]),
+    ),
+    strict: true,
+  });
+  const read = (name: string): string | undefined => {
+    const s = SETTINGS[name]!;
+    return (
+      (values[s.flag] as string | undefined) ??
+      env[s.env] ??
+      (name === 'port' ? undefined : undefined)
+    );
+  };
+  const str = (name: string) => read(name) ?? String(SETTINGS[name]!.default);
+  const num = (name: string): number => {
+    const raw = read(name);
+    if (raw === undefined) return Number(SETTINGS[name]!.default);
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new Error(
+        `--${SETTINGS[name]!.flag} (${SETTINGS[name]!.env}) must be a non-negative number, got ${JSON.stringify(raw)}`,
+      );
+    }
+    return n;
+  };
+  const limits = Object.fromEntries(
+    Object.keys(DEFAULT_LIMITS).map((k) => [k, num(k)]),
+  ) as Limits;
+  return {
+    port: num('port'),
+    host: str('host'),
+    db: str('db'),
+    webDir: str('webDir'),
+    logLevel: str('logLevel'),
+    adminKey: read('adminKey'),
+    commitIntervalMs: num('commitIntervalMs'),
+    prefetch: Math.max(1, num('prefetch')),
+    pingIntervalMs: Math.max(100, num('pingIntervalMs')),
+    limits,
+  };
+}

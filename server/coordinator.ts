@@ -1,0 +1,373 @@
+/**
+ * The coordinator ties the scheduler to the store and to volunteer sessions.
+ * Scheduler events become rows in the open batch (group commit) and frames to
+ * volunteers; a volunteer's result is acknowledged only after the commit
+ * holding it. Jobs whose tasks have all ended are marked done or failed.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { CommitQueue } from './store/commit-queue.ts';
+import type { Store } from './store/store.ts';
+import type { JobParams, JobRow } from './store/jobs.ts';
+import type { LeaseRecord, ResultRecord } from './scheduler/types.ts';
+import type { VolunteerSession } from './ws/session.ts';
+import { Emitter } from './scheduler/emitter.ts';
+
+export interface CoordinatorOptions {
+  store: Store;
+  log: FastifyBaseLogger;
+  commitIntervalMs?: number;
+  prefetch?: number;
+  onFatal(err: Error): void;
+  /** A volunteer with at least this many rejected results, and more rejected than agreed, is banned. */
+  banAfterDisagreements?: number;
+}
+
+/** What the rest of the server needs to know about a job that is in play. */
+export interface LiveJob {
+  id: string;
+  owner: string;
+  name: string;
+  description: string;
+  codeHash: string;
+  code: string;
+  params: JobParams;
+  started: boolean;
+  failed: number;
+}
+
+export interface CoordinatorEvents {
+  'job:finished': { jobId: string; state: 'done' | 'failed' | 'cancelled' };
+  'task:ended': { jobId: string; index: number; state: 'settled' | 'failed' };
+  committed: { size: number; durationMs: number };
+  'volunteer:banned': { volunteerId: string };
+}
+
+export class Coordinator extends Emitter<CoordinatorEvents> {
+  readonly scheduler: Scheduler;
+  readonly commits: CommitQueue;
+  readonly store: Store;
+  private readonly log: FastifyBaseLogger;
+  private readonly jobs = new Map<string, LiveJob>();
+  private readonly sessions = new Map<string, VolunteerSession>();
+  private readonly hungry = new Set<VolunteerSession>();
+  private fillScheduled = false;
+  private readonly banAfter: number;
+  private expiryTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(options: CoordinatorOptions) {
+    super();
+    this.store = options.store;
+    this.log = options.log;
+    this.banAfter = options.banAfterDisagreements ?? 5;
+    this.commits = new CommitQueue({
+      apply: options.store.apply,
+      intervalMs: options.commitIntervalMs ?? 5,
+      onFatal: (err) => {
+        this.log.fatal(
+          { err },
+          'commit failed; memory and disk disagree, stopping',
+        );
+        options.onFatal(err);
+      },
+      onCommit: (info) => this.emit('committed', info),
+    });
+    this.scheduler = new Scheduler({
+      source: options.store.source,
+      ...(options.prefetch ? { prefetch: options.prefetch } : {}),
+      firstLeaseId: options.store.tasks.maxReplicaId() + 1,
+    });
+    this.listen();
+  }
+
+  /** Loads unfinished jobs from the store; the leases of a previous run are gone. */
+  start(): void {
+    for (const row of this.store.jobs.unfinished()) {
+      if (!row.inputsComplete) {
+        // An upload that never completed: drop what it inserted, so it can be sent again.
+        this.store.tasks.deleteFrom(row.id, 0);
+        continue;
+      }
+      this.activate(row);
+    }
+    this.expiryTimer = setInterval(() => this.scheduler.expire(), 250);
+    this.expiryTimer.unref();
+  }
+
+  /** Stops timers and commits what is queued. */
+  stop(): void {
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.commits.close();
+  }
+
+  /** Puts a job with complete inputs into play. */
+  activate(row: JobRow): void {
+    if (row.settled + row.failed >= row.total) {
+      this.finishJob(row.id, row.failed > 0 ? 'failed' : 'done');
+      return;
+    }
+    const code = this.store.jobs.code(row.codeHash) ?? '';
+    this.jobs.set(row.id, {
+      id: row.id,
+      owner: row.owner,
+      name: row.name,
+      description: row.description,
+      codeHash: row.codeHash,
+      code,
+      params: row.params,
+      started: row.startedAt !== null,
+      failed: row.failed,
+    });
+    this.scheduler.addJob({
+      id: row.id,
+      owner: row.owner,
+      createdAt: row.createdAt,
+      ...row.params,
+    });
+  }
+
+  job(jobId: string): LiveJob | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  cancelJob(jobId: string): void {
+    this.scheduler.cancelJob(jobId);
+    this.finishJob(jobId, 'cancelled');
+  }
+
+  // ---- sessions ----
+
+  addSession(session: VolunteerSession): void {
+    this.sessions
+      .get(session.volunteerId)
+      ?.close(4000, 'replaced by a newer connection');
+    this.sessions.set(session.volunteerId, session);
+    this.scheduler.connect(session.volunteerId, session.slots);
+    this.fill(session);
+  }
+
+  removeSession(session: VolunteerSession): void {
+    if (this.sessions.get(session.volunteerId) !== session) return;
+    this.sessions.delete(session.volunteerId);
+    this.hungry.delete(session);
+    this.scheduler.disconnect(session.volunteerId);
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  allSessions(): IterableIterator<VolunteerSession> {
+    return this.sessions.values();
+  }
+
+  /** Gives the session as many leases as it has room for, and notes it hungry if short. */
+  fill(session: VolunteerSession): void {
+    if (this.sessions.get(session.volunteerId) !== session) return;
+    const leases = this.scheduler.fill(session.volunteerId);
+    if (leases.length > 0) {
+      this.noteIssued(leases);
+      session.sendLeases(leases);
+    }
+    if (this.scheduler.freeCapacity(session.volunteerId) > 0)
+      this.hungry.add(session);
+    else this.hungry.delete(session);
+  }
+
+  /** Records a result; false when the lease is not the sender's. */
+  result(
+    session: VolunteerSession,
+    leaseId: number,
+    result: Omit<ResultRecord, 'replicaId' | 'volunteerId'>,
+  ): boolean {
+    const ok = this.scheduler.result(session.volunteerId, leaseId, result);
+    if (ok) session.queueAck(leaseId);
+    return ok;
+  }
+
+  // ---- inside ----
+
+  private listen(): void {
+    const s = this.scheduler;
+    s.on('result:recorded', ({ lease, result }) =>
+      this.onResult(lease, result),
+    );
+    s.on('lease:ended', ({ lease, end }) => {
+      this.commits.open.addReplica({
+        ...replicaBase(lease),
+        state: end,
+        elapsedMs: null,
+        output: null,
+        error: null,
+        resultHash: null,
+        verdict: 'none',
+      });
+      if (end !== 'cancelled') this.commits.open.job(lease.jobId).reissued++;
+      if (end === 'cancelled' || end === 'expired') {
+        this.sessions
+          .get(lease.volunteerId)
+          ?.sendCancel(lease.id, end === 'expired' ? 'expired' : 'settled');
+      }
+      if (end === 'expired')
+        this.log.debug(
+          { leaseId: lease.id, jobId: lease.jobId },
+          'lease expired',
+        );
+    });
+    s.on('task:settled', (e) =>
+      this.onSettled(e.jobId, e.index, e.winner, e.agreed, e.disagreed),
+    );
+    s.on('task:failed', (e) => {
+      const batch = this.commits.open;
+      const classes = new Set(e.results.map((r) => r.hash)).size;
+      const message =
+        e.reason === 'no-quorum'
+          ? `no quorum: ${e.results.length} results in ${classes} disagreeing groups`
+          : 'too many leases ended without a result (volunteers lost or timed out)';
+      batch.endTask({
+        jobId: e.jobId,
+        index: e.index,
+        state: 'failed',
+        output: null,
+        error: JSON.stringify({
+          code: e.reason === 'no-quorum' ? 'NO_QUORUM' : 'LEASES_LOST',
+          message,
+        }),
+        resultHash: null,
+        at: Date.now(),
+      });
+      for (const r of e.results) batch.setVerdict(r.replicaId, 'none');
+      batch.job(e.jobId).failed++;
+      const job = this.jobs.get(e.jobId);
+      if (job) job.failed++;
+      this.commits.afterCommit(() =>
+        this.emit('task:ended', {
+          jobId: e.jobId,
+          index: e.index,
+          state: 'failed',
+        }),
+      );
+    });
+    s.on('job:drained', ({ jobId }) => {
+      const job = this.jobs.get(jobId);
+      this.finishJob(jobId, job && job.failed > 0 ? 'failed' : 'done');
+    });
+    s.on('work:available', () => this.scheduleFill());
+  }
+
+  private onResult(lease: LeaseRecord, result: ResultRecord): void {
+    this.commits.open.addReplica({
+      ...replicaBase(lease),
+      state: 'returned',
+      elapsedMs: result.elapsedMs,
+      output: result.kind === 'output' ? result.canonical : null,
+      error: result.kind === 'error' ? result.detail : null,
+      resultHash: result.hash,
+      verdict: 'pending',
+    });
+    // The volunteer's slot is free: refill it once this tick's results are in.
+    const session = this.sessions.get(lease.volunteerId);
+    if (session) session.requestFill();
+  }
+
+  private onSettled(
+    jobId: string,
+    index: number,
+    winner: ResultRecord,
+    agreed: ResultRecord[],
+    disagreed: ResultRecord[],
+  ): void {
+    const batch = this.commits.open;
+    const isError = winner.kind === 'error';
+    batch.endTask({
+      jobId,
+      index,
+      state: 'settled',
+      output: isError ? null : winner.canonical,
+      error: isError ? winner.detail : null,
+      resultHash: winner.hash,
+      at: Date.now(),
+    });
+    const delta = batch.job(jobId);
+    delta.settled++;
+    if (isError) delta.errored++;
+    for (const r of agreed) {
+      batch.setVerdict(r.replicaId, 'agreed');
+      const v = batch.volunteer(r.volunteerId);
+      v.agreed++;
+      v.creditMs += r.elapsedMs;
+      this.sessions.get(r.volunteerId)?.noteVerdict(true, r.elapsedMs);
+    }
+    for (const r of disagreed) {
+      batch.setVerdict(r.replicaId, 'disagreed');
+      batch.volunteer(r.volunteerId).disagreed++;
+      this.sessions.get(r.volunteerId)?.noteVerdict(false, 0);
+      this.considerBan(r.volunteerId);
+    }
+    this.commits.afterCommit(() =>
+      this.emit('task:ended', { jobId, index, state: 'settled' }),
+    );
+  }
+
+  private considerBan(volunteerId: string): void {
+    const session = this.sessions.get(volunteerId);
+    if (!session) return;
+    const { agreed, rejected } = session.record();
+    if (rejected < this.banAfter || rejected <= agreed) return;
+    this.store.volunteers.ban(volunteerId);
+    this.scheduler.ban(volunteerId);
+    this.log.warn(
+      { volunteerId, agreed, rejected },
+      'volunteer banned for disagreeing results',
+    );
+    this.emit('volunteer:banned', { volunteerId });
+    session.sendError('BANNED', 'too many results disagreed with the quorum');
+    session.close(4003, 'banned');
+  }
+
+  private noteIssued(leases: LeaseRecord[]): void {
+    const batch = this.commits.open;
+    for (const lease of leases) {
+      const delta = batch.job(lease.jobId);
+      delta.replicas++;
+      const job = this.jobs.get(lease.jobId);
+      if (job && !job.started) {
+        job.started = true;
+        delta.startedAt = lease.leasedAt;
+      }
+    }
+  }
+
+  private finishJob(
+    jobId: string,
+    state: 'done' | 'failed' | 'cancelled',
+  ): void {
+    const job = this.jobs.get(jobId);
+    this.jobs.delete(jobId);
+    this.commits.open.setJobState(jobId, state, Date.now());
+    this.commits.afterCommit(() => {
+      this.log.info({ jobId, state, name: job?.name }, 'job finished');
+      this.emit('job:finished', { jobId, state });
+    });
+  }
+
+  private scheduleFill(): void {
+    if (this.fillScheduled) return;
+    this.fillScheduled = true;
+    setImmediate(() => {
+      this.fillScheduled = false;
+      for (const session of [...this.hungry]) this.fill(session);
+    });
+  }
+}
+
+function replicaBase(lease: LeaseRecord) {
+  return {
+    id: lease.id,
+    jobId: lease.jobId,
+    taskIndex: lease.taskIndex,
+    volunteerId: lease.volunteerId,
+    leasedAt: lease.leasedAt,
+    endedAt: Date.now(),
+  };
+}

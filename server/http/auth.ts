@@ -1,0 +1,77 @@
+/**
+ * API keys on every `/api` route: `Authorization: Bearer <key>`. The key's
+ * hash is looked up, so no secret is ever compared as text. Each key also
+ * gets a token bucket of requests per second.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TabgridError } from '../../shared/errors.ts';
+import type { KeyQueries, KeyRow } from '../store/keys.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    key: KeyRow;
+  }
+}
+
+export function installAuth(
+  app: FastifyInstance,
+  keys: KeyQueries,
+  requestsPerSecond: number,
+): void {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  app.decorateRequest('key', null as unknown as KeyRow);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    request.key = authenticate(request, keys);
+    if (!take(buckets, request.key.id, requestsPerSecond)) {
+      throw new TabgridError(
+        'RATE_LIMITED',
+        `more than ${requestsPerSecond} requests per second for this key`,
+      );
+    }
+  });
+}
+
+function authenticate(request: FastifyRequest, keys: KeyQueries): KeyRow {
+  const header = request.headers.authorization;
+  if (!header)
+    throw new TabgridError(
+      'UNAUTHORIZED',
+      'missing Authorization header; send "Authorization: Bearer <api key>"',
+    );
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match)
+    throw new TabgridError(
+      'UNAUTHORIZED',
+      'Authorization header must be "Bearer <api key>"',
+    );
+  const key = keys.findBySecret(match[1]!);
+  if (!key) throw new TabgridError('UNAUTHORIZED', 'unknown API key');
+  if (key.revokedAt !== null)
+    throw new TabgridError('UNAUTHORIZED', 'this API key was revoked');
+  return key;
+}
+
+function take(
+  buckets: Map<string, { tokens: number; at: number }>,
+  id: string,
+  rate: number,
+): boolean {
+  const now = Date.now();
+  const burst = rate * 4;
+  const bucket = buckets.get(id) ?? { tokens: burst, at: now };
+  bucket.tokens = Math.min(
+    burst,
+    bucket.tokens + ((now - bucket.at) * rate) / 1000,
+  );
+  bucket.at = now;
+  buckets.set(id, bucket);
+  if (bucket.tokens < 1) return false;
+  bucket.tokens--;
+  return true;
+}
+
+export function requireAdmin(request: FastifyRequest): void {
+  if (request.key.role !== 'admin')
+    throw new TabgridError('FORBIDDEN', 'only the admin key may do this');
+}

@@ -1,0 +1,81 @@
+/** The JSON shapes the REST API returns for jobs and tasks. */
+import type { JobRow } from '../store/jobs.ts';
+import type { ReplicaView, TaskRow } from '../store/tasks.ts';
+import type { LeaseRecord } from '../scheduler/types.ts';
+
+export function jobView(row: JobRow, leased: number) {
+  const ended = row.settled + row.failed;
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    state: row.state,
+    inputsComplete: row.inputsComplete,
+    counts: {
+      total: row.total,
+      settled: row.settled,
+      failed: row.failed,
+      errored: row.errored,
+      pending: Math.max(0, row.total - ended),
+      leased,
+      replicas: row.replicas,
+      reissued: row.reissued,
+    },
+    params: row.params,
+    codeHash: row.codeHash,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+export function taskView(row: TaskRow) {
+  return {
+    index: row.index,
+    state: row.state,
+    input: JSON.parse(row.input) as unknown,
+    output:
+      row.output === null ? undefined : (JSON.parse(row.output) as unknown),
+    error: row.error === null ? undefined : (JSON.parse(row.error) as unknown),
+    resultHash: row.resultHash,
+    settledAt: row.settledAt,
+  };
+}
+
+export function replicaView(r: ReplicaView) {
+  return {
+    id: r.id,
+    volunteerId: r.volunteerId,
+    state: r.state,
+    leasedAt: r.leasedAt,
+    endedAt: r.endedAt,
+    elapsedMs: r.elapsedMs,
+    output: r.output === null ? undefined : (JSON.parse(r.output) as unknown),
+    error: r.error === null ? undefined : (JSON.parse(r.error) as unknown),
+    resultHash: r.resultHash,
+    verdict: r.verdict,
+  };
+}
+
+export function liveLeaseView(l: LeaseRecord) {
+  return {
+    id: l.id,
+    volunteerId: l.volunteerId,
+    state: 'leased',
+    leasedAt: l.leasedAt,
+    deadline: l.deadline,
+    verdict: 'pending',
+  };
+}
+
+/** One line of the results download. */
+export function resultLine(
+  index: number,
+  state: string,
+  output: string | null,
+  error: string | null,
+): string {
+  if (state === 'settled' && output !== null)
+    return `{"index":${index},"output":${output}}\n`;
+  return `{"index":${index},"error":${error ?? '{"message":"unknown"}'}}\n`;
+}

@@ -1,0 +1,481 @@
+/**
+ * The scheduler: which volunteer runs which replica, and what happens when a
+ * lease ends. Plain TypeScript fed with calls and a clock; it emits events
+ * that the coordinator persists and the sockets act on.
+ *
+ * A task's life: loaded from the store as pending → open (wants `needed`
+ * more replicas) → leased (each replica a lease with a deadline) → results
+ * come in → the quorum rule settles it, fails it, or asks for more replicas.
+ * A lease ends by result (`returned`), deadline (`expired`), socket close
+ * (`lost`), the volunteer giving it back (`released`) or the task settling
+ * first (`cancelled`). Every end without a result puts the replica back.
+ *
+ * Who is served: owners (API keys) take turns by virtual time, so that each
+ * requester gets an equal share; within an owner, the job whose head task has
+ * the highest priority P = W/T, multiplied by 2 per `agingHalfLifeMs` since
+ * the job was last served, so no job starves. A volunteer holds at most
+ * slots × prefetch leases and never two replicas of one task.
+ */
+import { Emitter } from './emitter.ts';
+import { DeadlineHeap } from './deadline-heap.ts';
+import {
+  closeTask,
+  hasTouched,
+  openTask,
+  type JobState,
+  type TaskState,
+} from './task-state.ts';
+import { decide, type Counted } from '../verify/quorum.ts';
+import { comparatorFor, type Comparator } from '../verify/compare.ts';
+import type {
+  JobInfo,
+  LeaseEnd,
+  LeaseRecord,
+  ResultRecord,
+  TaskRecord,
+  TaskSource,
+} from './types.ts';
+
+export interface SchedulerOptions {
+  source: TaskSource;
+  clock?: () => number;
+  /** Leases held per slot at most: one running, the rest waiting. */
+  prefetch?: number;
+  /** Pending tasks loaded from the store at a time, per job. */
+  pageSize?: number;
+  agingHalfLifeMs?: number;
+  /** Lease ends without a result a task may suffer before it fails, per replica allowed. */
+  lostPerReplica?: number;
+  firstLeaseId?: number;
+}
+
+export interface SchedulerEvents {
+  'lease:ended': { lease: LeaseRecord; end: Exclude<LeaseEnd, 'returned'> };
+  'result:recorded': { lease: LeaseRecord; result: ResultRecord };
+  'task:settled': {
+    jobId: string;
+    index: number;
+    winner: ResultRecord;
+    agreed: ResultRecord[];
+    disagreed: ResultRecord[];
+  };
+  'task:failed': {
+    jobId: string;
+    index: number;
+    reason: 'no-quorum' | 'leases-lost';
+    results: ResultRecord[];
+  };
+  /** Every task of the job has settled or failed. */
+  'job:drained': { jobId: string };
+  /** Tasks became available to volunteers that had nothing to do. */
+  'work:available': undefined;
+}
+
+interface VolunteerState {
+  id: string;
+  slots: number;
+  leases: Map<number, LeaseRecord>;
+  banned: boolean;
+}
+
+export type ResultInput = Omit<ResultRecord, 'replicaId' | 'volunteerId'>;
+
+export class Scheduler extends Emitter<SchedulerEvents> {
+  private readonly source: TaskSource;
+  private readonly clock: () => number;
+  readonly prefetch: number;
+  private readonly pageSize: number;
+  private readonly agingHalfLifeMs: number;
+  private readonly lostPerReplica: number;
+  private readonly jobs = new Map<string, JobState>();
+  private readonly comparators = new Map<string, Comparator>();
+  private readonly volunteers = new Map<string, VolunteerState>();
+  private readonly leases = new Map<number, LeaseRecord>();
+  private readonly leaseTasks = new Map<number, TaskState>();
+  private readonly deadlines = new DeadlineHeap();
+  private readonly ownerTime = new Map<string, number>();
+  private systemTime = 0;
+  private nextLeaseId: number;
+
+  constructor(options: SchedulerOptions) {
+    super();
+    this.source = options.source;
+    this.clock = options.clock ?? Date.now;
+    this.prefetch = options.prefetch ?? 2;
+    this.pageSize = options.pageSize ?? 256;
+    this.agingHalfLifeMs = options.agingHalfLifeMs ?? 10_000;
+    this.lostPerReplica = options.lostPerReplica ?? 3;
+    this.nextLeaseId = options.firstLeaseId ?? 1;
+  }
+
+  // ---- jobs ----
+
+  addJob(info: JobInfo): void {
+    if (this.jobs.has(info.id)) return;
+    const job: JobState = {
+      info,
+      open: [],
+      active: new Map(),
+      cursor: null,
+      exhausted: false,
+      lastServedAt: this.clock(),
+    };
+    this.jobs.set(info.id, job);
+    this.comparators.set(info.id, comparatorFor(info.compare));
+    this.loadPage(job);
+    if (!this.checkDrained(job)) this.emit('work:available', undefined);
+  }
+
+  hasJob(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
+  /** Ends every lease of the job as cancelled and forgets it. */
+  cancelJob(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    for (const task of job.active.values()) this.cancelLeases(task);
+    this.jobs.delete(jobId);
+    this.comparators.delete(jobId);
+  }
+
+  // ---- volunteers ----
+
+  connect(volunteerId: string, slots: number): void {
+    this.volunteers.set(volunteerId, {
+      id: volunteerId,
+      slots,
+      leases: new Map(),
+      banned: false,
+    });
+  }
+
+  setSlots(volunteerId: string, slots: number): void {
+    const v = this.volunteers.get(volunteerId);
+    if (v) v.slots = slots;
+  }
+
+  /** The volunteer's socket closed: its leases are lost and requeued. */
+  disconnect(volunteerId: string): void {
+    const v = this.volunteers.get(volunteerId);
+    if (!v) return;
+    for (const lease of [...v.leases.values()]) this.endLease(lease, 'lost');
+    this.volunteers.delete(volunteerId);
+  }
+
+  ban(volunteerId: string): void {
+    const v = this.volunteers.get(volunteerId);
+    if (!v) return;
+    v.banned = true;
+    for (const lease of [...v.leases.values()]) this.endLease(lease, 'lost');
+  }
+
+  /** Leases this volunteer could take now. */
+  freeCapacity(volunteerId: string): number {
+    const v = this.volunteers.get(volunteerId);
+    if (!v || v.banned) return 0;
+    return Math.max(0, v.slots * this.prefetch - v.leases.size);
+  }
+
+  /** Issues leases to the volunteer up to its capacity, best tasks first. */
+  fill(volunteerId: string): LeaseRecord[] {
+    const v = this.volunteers.get(volunteerId);
+    if (!v) return [];
+    const issued: LeaseRecord[] = [];
+    for (let free = this.freeCapacity(volunteerId); free > 0; free--) {
+      const task = this.pick(volunteerId);
+      if (!task) break;
+      issued.push(this.issue(task, v));
+    }
+    return issued;
+  }
+
+  // ---- lease ends ----
+
+  /**
+   * Records a result. Returns false when the volunteer holds no such lease
+   * (it ended, expired, or was never theirs): such a result counts for nothing.
+   */
+  result(volunteerId: string, leaseId: number, input: ResultInput): boolean {
+    const lease = this.leases.get(leaseId);
+    if (!lease || lease.volunteerId !== volunteerId) return false;
+    const task = this.leaseTasks.get(leaseId)!;
+    this.detach(lease, task);
+    const result: ResultRecord = { ...input, replicaId: leaseId, volunteerId };
+    task.results.push(result);
+    this.emit('result:recorded', { lease, result });
+    this.verify(task);
+    return true;
+  }
+
+  /** The volunteer reported progress: the lease lives for another timeout from now. */
+  progress(volunteerId: string, leaseId: number): boolean {
+    const lease = this.leases.get(leaseId);
+    if (!lease || lease.volunteerId !== volunteerId) return false;
+    const deadline = this.clock() + lease.timeoutMs + graceMs(lease.timeoutMs);
+    if (deadline > lease.deadline) {
+      lease.deadline = deadline;
+      this.deadlines.push(deadline, leaseId);
+    }
+    return true;
+  }
+
+  /** The volunteer gives back leases it will not start. Unknown ids are ignored. */
+  release(volunteerId: string, leaseIds: readonly number[]): void {
+    for (const id of leaseIds) {
+      const lease = this.leases.get(id);
+      if (lease && lease.volunteerId === volunteerId)
+        this.endLease(lease, 'released');
+    }
+  }
+
+  /** Ends every lease whose deadline has passed. */
+  expire(): LeaseRecord[] {
+    const ids = this.deadlines.popDue(this.clock(), (id, deadline) => {
+      const lease = this.leases.get(id);
+      return lease !== undefined && lease.deadline === deadline;
+    });
+    const expired = ids.map((id) => this.leases.get(id)!);
+    for (const lease of expired) this.endLease(lease, 'expired');
+    return expired;
+  }
+
+  // ---- reading ----
+
+  liveLeases(jobId?: string): LeaseRecord[] {
+    const all = [...this.leases.values()];
+    return jobId ? all.filter((l) => l.jobId === jobId) : all;
+  }
+
+  leaseCount(): number {
+    return this.leases.size;
+  }
+
+  /** Replicas wanted and not yet leased, per job. */
+  queueDepth(): Map<string, number> {
+    const depth = new Map<string, number>();
+    for (const [id, job] of this.jobs) {
+      let n = 0;
+      for (const task of job.open) n += task.needed;
+      depth.set(id, n);
+    }
+    return depth;
+  }
+
+  // ---- inside ----
+
+  private pick(volunteerId: string): TaskState | null {
+    const skipped = new Set<JobState>();
+    for (;;) {
+      const job = this.bestJob(skipped);
+      if (!job) return null;
+      const task = this.eligibleTask(job, volunteerId);
+      if (task) return task;
+      skipped.add(job);
+    }
+  }
+
+  /** The owner with the least virtual time; of its jobs, the best aged head priority. */
+  private bestJob(skipped: Set<JobState>): JobState | null {
+    const now = this.clock();
+    let best: JobState | null = null;
+    let bestTime = Infinity;
+    let bestScore = -Infinity;
+    for (const job of this.jobs.values()) {
+      if (skipped.has(job)) continue;
+      if (job.open.length === 0 && !job.exhausted) this.loadPage(job);
+      const head = job.open[0];
+      if (!head) continue;
+      const time = Math.max(
+        this.ownerTime.get(job.info.owner) ?? 0,
+        this.systemTime,
+      );
+      const score =
+        head.priority * 2 ** ((now - job.lastServedAt) / this.agingHalfLifeMs);
+      if (time < bestTime || (time === bestTime && score > bestScore)) {
+        best = job;
+        bestTime = time;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private eligibleTask(job: JobState, volunteerId: string): TaskState | null {
+    for (;;) {
+      for (const task of job.open) {
+        if (!hasTouched(task, volunteerId)) return task;
+      }
+      if (job.exhausted) return null;
+      if (this.loadPage(job) === 0) return null;
+    }
+  }
+
+  private issue(task: TaskState, v: VolunteerState): LeaseRecord {
+    const now = this.clock();
+    const { timeoutMs, owner } = task.job.info;
+    const lease: LeaseRecord = {
+      id: this.nextLeaseId++,
+      jobId: task.job.info.id,
+      taskIndex: task.index,
+      inputJson: task.inputJson,
+      volunteerId: v.id,
+      leasedAt: now,
+      // A prefetched lease may wait behind the others of its slot before it starts.
+      deadline: now + this.prefetch * timeoutMs + graceMs(timeoutMs),
+      timeoutMs,
+    };
+    task.needed--;
+    if (task.needed <= 0) closeTask(task);
+    task.leases.set(lease.id, lease);
+    v.leases.set(lease.id, lease);
+    this.leases.set(lease.id, lease);
+    this.leaseTasks.set(lease.id, task);
+    this.deadlines.push(lease.deadline, lease.id);
+    task.job.lastServedAt = now;
+    const time = Math.max(this.ownerTime.get(owner) ?? 0, this.systemTime);
+    this.systemTime = time;
+    this.ownerTime.set(owner, time + 1);
+    return lease;
+  }
+
+  private endLease(
+    lease: LeaseRecord,
+    end: Exclude<LeaseEnd, 'returned'>,
+  ): void {
+    const task = this.leaseTasks.get(lease.id);
+    if (!task) return;
+    this.detach(lease, task);
+    this.emit('lease:ended', { lease, end });
+    if (end === 'cancelled' || !task.job.active.has(task.index)) return;
+    task.lost++;
+    if (task.lost > this.lostPerReplica * task.job.info.maxReplicas) {
+      this.finish(task);
+      this.emit('task:failed', {
+        jobId: task.job.info.id,
+        index: task.index,
+        reason: 'leases-lost',
+        results: task.results,
+      });
+      return;
+    }
+    task.needed++;
+    openTask(task);
+    this.emit('work:available', undefined);
+  }
+
+  private detach(lease: LeaseRecord, task: TaskState): void {
+    this.leases.delete(lease.id);
+    this.leaseTasks.delete(lease.id);
+    task.leases.delete(lease.id);
+    this.volunteers.get(lease.volunteerId)?.leases.delete(lease.id);
+  }
+
+  private verify(task: TaskState): void {
+    const { info } = task.job;
+    const counted: Counted<ResultRecord>[] = task.results.map((r) => ({
+      value: { kind: r.kind, canonical: r.canonical },
+      item: r,
+    }));
+    const outstanding = task.leases.size + task.needed;
+    const decision = decide(
+      counted,
+      outstanding,
+      info,
+      this.comparators.get(info.id)!,
+    );
+    switch (decision.kind) {
+      case 'settle':
+        this.finish(task);
+        this.emit('task:settled', {
+          jobId: info.id,
+          index: task.index,
+          winner: decision.winner,
+          agreed: decision.agreed,
+          disagreed: decision.disagreed,
+        });
+        break;
+      case 'fail':
+        this.finish(task);
+        this.emit('task:failed', {
+          jobId: info.id,
+          index: task.index,
+          reason: 'no-quorum',
+          results: task.results,
+        });
+        break;
+      case 'more':
+        task.needed += decision.replicas;
+        openTask(task);
+        this.emit('work:available', undefined);
+        break;
+      case 'wait':
+        break;
+    }
+  }
+
+  /** Takes a settled or failed task out of play and cancels its other leases. */
+  private finish(task: TaskState): void {
+    closeTask(task);
+    task.needed = 0;
+    task.job.active.delete(task.index);
+    this.cancelLeases(task);
+    this.checkDrained(task.job);
+  }
+
+  private cancelLeases(task: TaskState): void {
+    for (const lease of [...task.leases.values()]) {
+      this.detach(lease, task);
+      this.emit('lease:ended', { lease, end: 'cancelled' });
+    }
+  }
+
+  private checkDrained(job: JobState): boolean {
+    if (!job.exhausted || job.active.size > 0) return false;
+    if (!this.jobs.has(job.info.id)) return true;
+    this.jobs.delete(job.info.id);
+    this.comparators.delete(job.info.id);
+    this.emit('job:drained', { jobId: job.info.id });
+    return true;
+  }
+
+  /** Loads the next page of pending tasks into the job's open list. */
+  private loadPage(job: JobState): number {
+    const page = this.source.loadPending(
+      job.info.id,
+      job.cursor,
+      this.pageSize,
+    );
+    if (page.length < this.pageSize) job.exhausted = true;
+    const last = page[page.length - 1];
+    if (last) job.cursor = { priority: last.priority, index: last.index };
+    for (const record of page) this.admit(job, record);
+    return page.length;
+  }
+
+  private admit(job: JobState, record: TaskRecord): void {
+    const task: TaskState = {
+      job,
+      index: record.index,
+      inputJson: record.inputJson,
+      priority: record.priority,
+      needed: 0,
+      leases: new Map(),
+      results: [...record.results],
+      lost: 0,
+      open: false,
+    };
+    job.active.set(task.index, task);
+    if (task.results.length === 0) {
+      task.needed = job.info.redundancy;
+      openTask(task);
+    } else {
+      this.verify(task);
+    }
+  }
+}
+
+/** Time a lease outlives its task's timeout, for the timeout report to arrive. */
+export function graceMs(timeoutMs: number): number {
+  return Math.min(30_000, Math.max(2_000, timeoutMs / 4));
+}

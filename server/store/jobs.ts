@@ -1,0 +1,136 @@
+/** Jobs and their code. Code is stored once per SHA-256 of its text. */
+import { createHash } from 'node:crypto';
+import type { Db } from './db.ts';
+import type { Compare } from '../../shared/spec.ts';
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** The scheduling parameters of a job, stored as JSON in `jobs.params`. */
+export interface JobParams {
+  redundancy: number;
+  quorum: number;
+  maxReplicas: number;
+  compare: Compare;
+  timeoutMs: number;
+  weight: number;
+  estimatedTaskMs: number;
+}
+
+export interface JobRow {
+  id: string;
+  owner: string;
+  name: string;
+  description: string;
+  codeHash: string;
+  params: JobParams;
+  state: JobState;
+  inputsComplete: boolean;
+  total: number;
+  settled: number;
+  failed: number;
+  errored: number;
+  replicas: number;
+  reissued: number;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+const COLUMNS = `id, owner, name, description, code_hash AS codeHash, params, state,
+  inputs_complete AS inputsComplete, total, settled, failed, errored, replicas,
+  reissued, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt`;
+
+function toRow(raw: unknown): JobRow | undefined {
+  if (!raw) return undefined;
+  const r = raw as Omit<JobRow, 'params' | 'inputsComplete'> & {
+    params: string;
+    inputsComplete: number;
+  };
+  return {
+    ...r,
+    params: JSON.parse(r.params) as JobParams,
+    inputsComplete: r.inputsComplete === 1,
+  };
+}
+
+export function codeHash(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
+
+export function jobQueries(db: Db) {
+  const putCode = db.prepare(
+    'INSERT OR IGNORE INTO code (hash, source) VALUES (?, ?)',
+  );
+  const getCode = db.prepare('SELECT source FROM code WHERE hash = ?');
+  const insert = db.prepare(
+    `INSERT INTO jobs (id, owner, name, description, code_hash, params, state,
+       inputs_complete, total, created_at)
+     VALUES (@id, @owner, @name, @description, @codeHash, @params, 'queued',
+       @inputsComplete, @total, @createdAt)`,
+  );
+  const byId = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
+  const byOwner = db.prepare(
+    `SELECT ${COLUMNS} FROM jobs WHERE owner = ? ORDER BY created_at DESC LIMIT ? OFFSET ?`,
+  );
+  const all = db.prepare(
+    `SELECT ${COLUMNS} FROM jobs ORDER BY created_at DESC LIMIT ? OFFSET ?`,
+  );
+  const unfinished = db.prepare(
+    `SELECT ${COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at`,
+  );
+  const complete = db.prepare(
+    'UPDATE jobs SET inputs_complete = 1, total = ? WHERE id = ?',
+  );
+  const setState = db.prepare(
+    `UPDATE jobs SET state = ?, finished_at = ? WHERE id = ?
+       AND state NOT IN ('done', 'failed', 'cancelled')`,
+  );
+
+  return {
+    create(job: {
+      id: string;
+      owner: string;
+      name: string;
+      description: string;
+      code: string;
+      params: JobParams;
+      inputsComplete: boolean;
+      total: number;
+    }): void {
+      const hash = codeHash(job.code);
+      putCode.run(hash, job.code);
+      insert.run({
+        ...job,
+        codeHash: hash,
+        params: JSON.stringify(job.params),
+        inputsComplete: job.inputsComplete ? 1 : 0,
+        createdAt: Date.now(),
+      });
+    },
+    get(id: string): JobRow | undefined {
+      return toRow(byId.get(id));
+    },
+    list(owner: string | null, limit: number, offset: number): JobRow[] {
+      const rows =
+        owner === null
+          ? all.all(limit, offset)
+          : byOwner.all(owner, limit, offset);
+      return rows.map((r) => toRow(r)!);
+    },
+    unfinished(): JobRow[] {
+      return unfinished.all().map((r) => toRow(r)!);
+    },
+    code(hash: string): string | undefined {
+      return (getCode.get(hash) as { source: string } | undefined)?.source;
+    },
+    completeInputs(id: string, total: number): void {
+      complete.run(total, id);
+    },
+    /** Moves a job to a final state; a job already final stays as it is. */
+    finish(id: string, state: 'done' | 'failed' | 'cancelled'): boolean {
+      return setState.run(state, Date.now(), id).changes > 0;
+    },
+  };
+}
+
+export type JobQueries = ReturnType<typeof jobQueries>;

@@ -1,0 +1,34 @@
+/**
+ * The store: everything durable, behind one object. SQLite is the only
+ * implementation; the scheduler sees it only as a TaskSource, and the rest of
+ * the server only through these query groups, so a second backend would
+ * implement the same shape.
+ */
+import { openDb, type Db } from './db.ts';
+import { batchApplier, type Batch } from './batch.ts';
+import { keyQueries } from './keys.ts';
+import { jobQueries } from './jobs.ts';
+import { taskQueries } from './tasks.ts';
+import { volunteerQueries } from './volunteers.ts';
+
+export function openStore(path: string) {
+  const { db, migrated } = openDb(path);
+  const tasks = taskQueries(db);
+  return {
+    db: db as Db,
+    path,
+    migrated,
+    keys: keyQueries(db),
+    jobs: jobQueries(db),
+    tasks,
+    volunteers: volunteerQueries(db),
+    apply: batchApplier(db) as (batch: Batch) => void,
+    /** The scheduler's view of pending work. */
+    source: { loadPending: tasks.loadPending },
+    close(): void {
+      db.close();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof openStore>;

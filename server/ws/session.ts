@@ -1,0 +1,379 @@
+/**
+ * One volunteer's WebSocket. Greeting: the first frame must be `hello`
+ * naming our protocol version; the session answers `welcome` and joins the
+ * coordinator. Ready: `result`, `progress`, `capacity` and `release` frames
+ * flow in; `code`, `assign`, `ack`, `cancel`, `credit` flow out, batched per
+ * event-loop tick. Any frame that breaks the protocol gets an `error` frame
+ * with its code, and fatal codes close the socket; nothing else is touched.
+ */
+import { createHash } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import { ERRORS, type ErrorCode } from '../../shared/errors.ts';
+import {
+  PROTOCOL_VERSION,
+  assertNever,
+  parseClientFrame,
+  type ClientMessage,
+  type HelloMessage,
+  type ResultMessage,
+} from '../../shared/protocol.ts';
+import { canonicalJson } from '../../shared/canonical.ts';
+import { taskSeed } from '../../shared/random.ts';
+import { utf8Length, type Limits } from '../../shared/limits.ts';
+import type { Coordinator } from '../coordinator.ts';
+import type { LeaseRecord } from '../scheduler/types.ts';
+
+export interface SessionDeps {
+  coordinator: Coordinator;
+  log: FastifyBaseLogger;
+  limits: Limits;
+  address: string;
+  onClosed(session: VolunteerSession): void;
+}
+
+export class VolunteerSession {
+  volunteerId = '';
+  slots = 0;
+  alive = true;
+  private greeted = false;
+  private readonly socket: WebSocket;
+  private readonly deps: SessionDeps;
+  private log: FastifyBaseLogger;
+  private readonly codeSent = new Set<string>();
+  private pendingAcks: number[] = [];
+  private ackScheduled = false;
+  private fillRequested = false;
+  private agreed = 0;
+  private rejected = 0;
+  private creditMs = 0;
+  private creditChanged = false;
+  private frameBudget: number;
+  private budgetAt = Date.now();
+  readonly connectedAt = Date.now();
+  agent: string | null = null;
+  tasksReturned = 0;
+
+  constructor(socket: WebSocket, deps: SessionDeps) {
+    this.socket = socket;
+    this.deps = deps;
+    this.log = deps.log;
+    this.frameBudget = deps.limits.maxFramesPerSecond * 5;
+    socket.on('message', (data, isBinary) =>
+      this.receive(data as Buffer, isBinary),
+    );
+    socket.on('pong', () => (this.alive = true));
+    socket.on('close', () => {
+      if (this.greeted) deps.coordinator.removeSession(this);
+      deps.onClosed(this);
+    });
+    socket.on('error', (err) =>
+      this.log.debug({ err }, 'volunteer socket error'),
+    );
+  }
+
+  // ---- inbound ----
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (!this.takeFrameBudget()) return;
+    if (isBinary) return this.fail('BINARY_FRAME', 'frames must be JSON text');
+    if (data.length > this.deps.limits.maxFrameBytes) {
+      return this.fail(
+        'FRAME_TOO_LARGE',
+        `frame is ${data.length} bytes; the limit is ${this.deps.limits.maxFrameBytes}`,
+      );
+    }
+    const parsed = parseClientFrame(data.toString('utf8'));
+    if (!parsed.ok) return this.fail(parsed.code, parsed.message);
+    this.handle(parsed.message);
+  }
+
+  private handle(message: ClientMessage): void {
+    if (!this.greeted && message.type !== 'hello') {
+      return this.fail(
+        'HELLO_REQUIRED',
+        `expected hello first, got ${message.type}`,
+      );
+    }
+    switch (message.type) {
+      case 'hello':
+        if (this.greeted) return this.fail('BAD_MESSAGE', 'hello sent twice');
+        return this.greet(message);
+      case 'result':
+        return this.onResult(message);
+      case 'progress':
+        if (
+          !this.deps.coordinator.scheduler.progress(
+            this.volunteerId,
+            message.leaseId,
+          )
+        ) {
+          this.sendError(
+            'LEASE_UNKNOWN',
+            `no live lease ${message.leaseId} held by this volunteer`,
+            message.leaseId,
+          );
+        }
+        return;
+      case 'capacity':
+        this.slots = message.slots;
+        this.deps.coordinator.scheduler.setSlots(
+          this.volunteerId,
+          message.slots,
+        );
+        return this.requestFill();
+      case 'release':
+        this.deps.coordinator.scheduler.release(
+          this.volunteerId,
+          message.leaseIds,
+        );
+        return this.requestFill();
+      default:
+        assertNever(message);
+    }
+  }
+
+  private greet(hello: HelloMessage): void {
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      return this.fail(
+        'PROTOCOL_VERSION',
+        `protocol ${hello.protocol} is not spoken here; this server speaks ${PROTOCOL_VERSION}`,
+      );
+    }
+    const { volunteers } = this.deps.coordinator.store;
+    let row = hello.token ? volunteers.findByToken(hello.token) : undefined;
+    let token = hello.token ?? '';
+    if (!row) {
+      const created = volunteers.create(hello.agent ?? null);
+      row = created.row;
+      token = created.token;
+    } else {
+      volunteers.touch(row.id, hello.agent ?? row.agent);
+    }
+    if (row.bannedAt !== null)
+      return this.fail('BANNED', 'this volunteer is banned from new work');
+    this.volunteerId = row.id;
+    this.agent = hello.agent ?? row.agent;
+    this.agreed = row.agreed;
+    this.rejected = row.disagreed;
+    this.creditMs = row.creditMs;
+    this.slots = hello.slots;
+    this.greeted = true;
+    this.log = this.deps.log.child({ volunteerId: row.id });
+    this.log.debug(
+      { slots: hello.slots, address: this.deps.address },
+      'volunteer joined',
+    );
+    this.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      volunteerId: row.id,
+      token,
+      prefetch: this.deps.coordinator.scheduler.prefetch,
+    });
+    this.send({
+      type: 'credit',
+      validated: this.agreed,
+      rejected: this.rejected,
+      creditMs: this.creditMs,
+    });
+    this.deps.coordinator.addSession(this);
+  }
+
+  private onResult(message: ResultMessage): void {
+    const { maxResultBytes } = this.deps.limits;
+    let kind: 'output' | 'error' = message.error ? 'error' : 'output';
+    let canonical: string;
+    let detail: string | null = null;
+    if (kind === 'output') {
+      canonical = canonicalJson(message.output);
+      const bytes = utf8Length(canonical);
+      if (bytes > maxResultBytes) {
+        this.sendError(
+          'RESULT_TOO_LARGE',
+          `result is ${bytes} bytes; the limit is ${maxResultBytes}`,
+          message.leaseId,
+        );
+        kind = 'error';
+        const error = {
+          message: `result is over the ${maxResultBytes}-byte limit`,
+          kind: 'thrown',
+        };
+        detail = JSON.stringify(error);
+        canonical = JSON.stringify({ message: error.message });
+      }
+    } else {
+      detail = JSON.stringify(message.error);
+      canonical = JSON.stringify({ message: message.error!.message });
+    }
+    const hash = createHash('sha256')
+      .update(canonical)
+      .digest('hex')
+      .slice(0, 32);
+    const ok = this.deps.coordinator.result(this, message.leaseId, {
+      kind,
+      canonical,
+      hash,
+      elapsedMs: message.elapsedMs,
+      detail,
+    });
+    if (!ok) {
+      this.sendError(
+        'LEASE_UNKNOWN',
+        `no live lease ${message.leaseId} held by this volunteer`,
+        message.leaseId,
+      );
+      return;
+    }
+    this.tasksReturned++;
+  }
+
+  // ---- outbound ----
+
+  sendLeases(leases: LeaseRecord[]): void {
+    const parts: string[] = [];
+    for (const lease of leases) {
+      if (!this.codeSent.has(lease.jobId)) this.sendCode(lease.jobId);
+      parts.push(
+        `{"leaseId":${lease.id},"jobId":${JSON.stringify(lease.jobId)},"taskIndex":${lease.taskIndex},` +
+          `"input":${lease.inputJson},"seed":${JSON.stringify(taskSeed(lease.jobId, lease.taskIndex))},` +
+          `"timeoutMs":${lease.timeoutMs}}`,
+      );
+    }
+    this.sendRaw(`{"type":"assign","leases":[${parts.join(',')}]}`);
+  }
+
+  private sendCode(jobId: string): void {
+    const job = this.deps.coordinator.job(jobId);
+    if (!job) return;
+    this.codeSent.add(jobId);
+    this.send({
+      type: 'code',
+      jobId,
+      hash: job.codeHash,
+      code: job.code,
+      name: job.name,
+      description: job.description,
+    });
+  }
+
+  sendCancel(
+    leaseId: number,
+    reason: 'settled' | 'expired' | 'job-cancelled',
+  ): void {
+    this.send({ type: 'cancel', leaseIds: [leaseId], reason });
+  }
+
+  /** Acks go out after the commit that holds the result. */
+  queueAck(leaseId: number): void {
+    this.pendingAcks.push(leaseId);
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    this.deps.coordinator.commits.afterCommit(() => this.flushAcks());
+  }
+
+  noteVerdict(agreed: boolean, elapsedMs: number): void {
+    if (agreed) {
+      this.agreed++;
+      this.creditMs += elapsedMs;
+    } else {
+      this.rejected++;
+    }
+    this.creditChanged = true;
+  }
+
+  record(): { agreed: number; rejected: number } {
+    return { agreed: this.agreed, rejected: this.rejected };
+  }
+
+  /** Asks for a refill of free slots once the current tick's frames are handled. */
+  requestFill(): void {
+    if (this.fillRequested) return;
+    this.fillRequested = true;
+    setImmediate(() => {
+      this.fillRequested = false;
+      this.deps.coordinator.fill(this);
+    });
+  }
+
+  private flushAcks(): void {
+    this.ackScheduled = false;
+    const leaseIds = this.pendingAcks;
+    this.pendingAcks = [];
+    if (leaseIds.length > 0) this.send({ type: 'ack', leaseIds });
+    if (this.creditChanged) {
+      this.creditChanged = false;
+      this.send({
+        type: 'credit',
+        validated: this.agreed,
+        rejected: this.rejected,
+        creditMs: this.creditMs,
+      });
+    }
+  }
+
+  sendError(code: ErrorCode, message: string, leaseId?: number): void {
+    this.send({
+      type: 'error',
+      code,
+      message,
+      ...(leaseId !== undefined ? { leaseId } : {}),
+    });
+  }
+
+  /** Reports a protocol error; fatal ones close the socket (policy violation). */
+  private fail(code: ErrorCode, message: string): void {
+    this.log.debug(
+      { code, address: this.deps.address },
+      'protocol error: %s',
+      message,
+    );
+    this.sendError(code, message);
+    if (ERRORS[code].fatal)
+      this.close(code === 'FRAME_TOO_LARGE' ? 1009 : 1008, code);
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  ping(): void {
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  private takeFrameBudget(): boolean {
+    const now = Date.now();
+    const rate = this.deps.limits.maxFramesPerSecond;
+    this.frameBudget = Math.min(
+      rate * 5,
+      this.frameBudget + ((now - this.budgetAt) * rate) / 1000,
+    );
+    this.budgetAt = now;
+    if (this.frameBudget >= 1) {
+      this.frameBudget--;
+      return true;
+    }
+    if (this.socket.readyState === this.socket.OPEN) {
+      this.log.warn(
+        { address: this.deps.address },
+        'volunteer flooded frames; closing',
+      );
+      this.sendError('FLOOD', `more than ${rate} frames per second`);
+      this.close(1008, 'FLOOD');
+    }
+    return false;
+  }
+
+  private send(message: object): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  private sendRaw(text: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+  }
+}
