@@ -288,6 +288,9 @@ export class VolunteerClient {
     this.emit('task:start', lease);
     const socket = this.socket;
     const onProgress = (fraction: number) => {
+      // Job code picks the number; a frame outside [0, 1] would close the socket.
+      if (!Number.isFinite(fraction)) return;
+      fraction = Math.min(1, Math.max(0, fraction));
       const now = Date.now();
       if (now - entry.lastProgressAt < 1000 || !this.running.has(lease.leaseId))
         return;
@@ -345,7 +348,18 @@ export class VolunteerClient {
     let output: unknown = outcome.output === undefined ? null : outcome.output;
     if (this.options.transformOutput)
       output = this.options.transformOutput(output, lease);
-    this.send({ type: 'result', leaseId: lease.leaseId, output, elapsedMs });
+    try {
+      this.send({ type: 'result', leaseId: lease.leaseId, output, elapsedMs });
+    } catch (err) {
+      // JSON cannot carry the output (a BigInt, a cycle): report that as the task's error.
+      const message = `task output is not JSON-serialisable: ${(err as Error).message}`;
+      this.send({
+        type: 'result',
+        leaseId: lease.leaseId,
+        error: { message, kind: 'thrown' },
+        elapsedMs,
+      });
+    }
   }
 
   private dropWork(): void {

@@ -34,15 +34,13 @@ export async function adminRoutes(
       if (!parsed.success) throw zodToError(parsed.error, ['name']);
       const key = store.keys.create(parsed.data.name, 'requester');
       request.log.info({ keyId: key.id, name: key.name }, 'api key created');
-      return reply
-        .status(201)
-        .send({
-          id: key.id,
-          name: key.name,
-          role: key.role,
-          key: key.secret,
-          createdAt: key.createdAt,
-        });
+      return reply.status(201).send({
+        id: key.id,
+        name: key.name,
+        role: key.role,
+        key: key.secret,
+        createdAt: key.createdAt,
+      });
     },
   );
 

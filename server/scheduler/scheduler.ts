@@ -348,6 +348,8 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     this.detach(lease, task);
     this.emit('lease:ended', { lease, end });
     if (end === 'cancelled' || !task.job.active.has(task.index)) return;
+    if (end === 'expired')
+      (task.expiredOn ??= new Set()).add(lease.volunteerId);
     task.lost++;
     if (task.lost > this.lostPerReplica * task.job.info.maxReplicas) {
       this.finish(task);
@@ -357,6 +359,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
         reason: 'leases-lost',
         results: task.results,
       });
+      this.checkDrained(task.job);
       return;
     }
     task.needed++;
@@ -394,6 +397,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
           agreed: decision.agreed,
           disagreed: decision.disagreed,
         });
+        this.checkDrained(task.job);
         break;
       case 'fail':
         this.finish(task);
@@ -403,6 +407,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
           reason: 'no-quorum',
           results: task.results,
         });
+        this.checkDrained(task.job);
         break;
       case 'more':
         task.needed += decision.replicas;
@@ -414,13 +419,16 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     }
   }
 
-  /** Takes a settled or failed task out of play and cancels its other leases. */
+  /**
+   * Takes a settled or failed task out of play and cancels its other leases.
+   * The caller emits the task's event, then checks whether the job drained,
+   * so that listeners see the task end before the job does.
+   */
   private finish(task: TaskState): void {
     closeTask(task);
     task.needed = 0;
     task.job.active.delete(task.index);
     this.cancelLeases(task);
-    this.checkDrained(task.job);
   }
 
   private cancelLeases(task: TaskState): void {
@@ -464,6 +472,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
       results: [...record.results],
       lost: 0,
       open: false,
+      expiredOn: null,
     };
     job.active.set(task.index, task);
     if (task.results.length === 0) {

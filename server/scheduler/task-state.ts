@@ -24,6 +24,8 @@ export interface TaskState {
   lost: number;
   /** Whether the task sits in its job's open list. */
   open: boolean;
+  /** Volunteers that let a lease of this task expire: it goes to others first. */
+  expiredOn: Set<string> | null;
 }
 
 export interface JobState {
@@ -67,8 +69,12 @@ export function closeTask(task: TaskState): void {
   task.open = false;
 }
 
-/** Whether the volunteer already holds a lease on, or has a result for, the task. */
+/**
+ * Whether the task is not for this volunteer: it holds a lease on it, has a
+ * result for it, or let one of its leases expire.
+ */
 export function hasTouched(task: TaskState, volunteerId: string): boolean {
+  if (task.expiredOn?.has(volunteerId)) return true;
   for (const lease of task.leases.values())
     if (lease.volunteerId === volunteerId) return true;
   for (const result of task.results)

@@ -13,6 +13,8 @@ import type { WorkerReply, WorkerTask } from './worker.ts';
 
 interface Slot {
   worker: Worker;
+  /** False until the thread has loaded: a task's time starts when it can run. */
+  ready: boolean;
   busy: {
     leaseId: number;
     finish(outcome: TaskOutcome): void;
@@ -46,12 +48,10 @@ export class ThreadPool implements Executor {
       (w) => w.run.lease.leaseId === leaseId,
     );
     if (queued >= 0) {
-      this.waiting
-        .splice(queued, 1)[0]!
-        .resolve({
-          error: { message: 'cancelled', kind: 'crashed' },
-          elapsedMs: 0,
-        });
+      this.waiting.splice(queued, 1)[0]!.resolve({
+        error: { message: 'cancelled', kind: 'crashed' },
+        elapsedMs: 0,
+      });
       return;
     }
     const slot = this.slots.find((s) => s.busy?.leaseId === leaseId);
@@ -68,7 +68,11 @@ export class ThreadPool implements Executor {
   }
 
   private spawn(): Slot {
-    const slot = { worker: null as unknown as Worker, busy: null } as Slot;
+    const slot = {
+      worker: null as unknown as Worker,
+      ready: false,
+      busy: null,
+    } as Slot;
     this.attach(slot);
     return slot;
   }
@@ -77,7 +81,12 @@ export class ThreadPool implements Executor {
   private attach(slot: Slot): void {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url));
     slot.worker = worker;
+    slot.ready = false;
     worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'ready') {
+        if (slot.worker === worker) slot.ready = true;
+        return this.dispatch();
+      }
       const busy = slot.busy;
       if (slot.worker !== worker || !busy || busy.leaseId !== reply.leaseId)
         return;
@@ -103,7 +112,7 @@ export class ThreadPool implements Executor {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.busy || this.waiting.length === 0) continue;
+      if (!slot.ready || slot.busy || this.waiting.length === 0) continue;
       const { run, resolve } = this.waiting.shift()!;
       const { lease, job } = run;
       const started = performance.now();

@@ -17,6 +17,7 @@ export interface WorkerTask {
 }
 
 export type WorkerReply =
+  | { type: 'ready'; leaseId: 0 }
   | { type: 'progress'; leaseId: number; fraction: number }
   | {
       type: 'done';
@@ -92,3 +93,5 @@ parentPort!.on('message', (task: WorkerTask) => {
     }
   });
 });
+
+parentPort!.postMessage({ type: 'ready', leaseId: 0 });

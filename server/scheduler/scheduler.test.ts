@@ -1,0 +1,252 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Scheduler } from './scheduler.ts';
+import type {
+  JobInfo,
+  ResultRecord,
+  TaskCursor,
+  TaskRecord,
+  TaskSource,
+} from './types.ts';
+
+/** An in-memory TaskSource with the store's ordering: priority desc, index asc. */
+class MemorySource implements TaskSource {
+  readonly tasks: TaskRecord[] = [];
+  add(jobId: string, priorities: number[]): void {
+    priorities.forEach((priority, index) =>
+      this.tasks.push({
+        jobId,
+        index,
+        inputJson: String(index),
+        priority,
+        results: [],
+      }),
+    );
+  }
+  loadPending(
+    jobId: string,
+    after: TaskCursor | null,
+    limit: number,
+  ): TaskRecord[] {
+    return this.tasks
+      .filter((t) => t.jobId === jobId)
+      .sort((a, b) => b.priority - a.priority || a.index - b.index)
+      .filter(
+        (t) =>
+          !after ||
+          t.priority < after.priority ||
+          (t.priority === after.priority && t.index > after.index),
+      )
+      .slice(0, limit);
+  }
+}
+
+function job(id: string, over: Partial<JobInfo> = {}): JobInfo {
+  return {
+    id,
+    owner: 'k1',
+    redundancy: 1,
+    quorum: 1,
+    maxReplicas: 3,
+    compare: 'exact',
+    timeoutMs: 1000,
+    createdAt: 0,
+    ...over,
+  };
+}
+
+function output(
+  value: unknown,
+): Omit<ResultRecord, 'replicaId' | 'volunteerId'> {
+  const canonical = JSON.stringify(value);
+  return {
+    kind: 'output',
+    canonical,
+    hash: canonical,
+    elapsedMs: 1,
+    detail: null,
+  };
+}
+
+function setup(options: { now?: () => number; prefetch?: number } = {}) {
+  const source = new MemorySource();
+  const scheduler = new Scheduler({
+    source,
+    clock: options.now ?? (() => 0),
+    prefetch: options.prefetch ?? 1,
+  });
+  return { source, scheduler };
+}
+
+test('tasks are dispatched in P = W/T order, highest first', () => {
+  const { source, scheduler } = setup();
+  source.add('j', [0.5, 2, 1, 4, 0.25]);
+  scheduler.addJob(job('j'));
+  scheduler.connect('v', 5);
+  const order = scheduler.fill('v').map((l) => l.taskIndex);
+  assert.deepEqual(order, [3, 1, 2, 0, 4]);
+});
+
+test('across jobs of one owner the job with the higher head priority is served first', () => {
+  const { source, scheduler } = setup();
+  source.add('slow', [1, 1]);
+  source.add('fast', [10, 10]);
+  scheduler.addJob(job('slow'));
+  scheduler.addJob(job('fast'));
+  scheduler.connect('v', 3);
+  assert.deepEqual(
+    scheduler.fill('v').map((l) => l.jobId),
+    ['fast', 'fast', 'slow'],
+  );
+});
+
+test('ageing lets a low-priority job through once it has waited long enough', () => {
+  let now = 0;
+  const { source, scheduler } = setup({ now: () => now });
+  source.add('low', [1]);
+  source.add('high', Array(100).fill(8));
+  scheduler.addJob(job('low'));
+  scheduler.addJob(job('high'));
+  scheduler.connect('v', 1);
+  const served: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    now += 1000;
+    const [lease] = scheduler.fill('v');
+    served.push(lease!.jobId);
+    scheduler.result('v', lease!.id, output(1));
+  }
+  // 8x the priority is overcome after 3 half-lives (30 s) of waiting.
+  const first = served.indexOf('low');
+  assert.ok(first > 0 && first <= 35, `low served at ${first}`);
+});
+
+test('owners share volunteers fairly whatever their jobs weigh', () => {
+  const { source, scheduler } = setup();
+  source.add('a', Array(50).fill(100));
+  source.add('b', Array(50).fill(1));
+  scheduler.addJob(job('a', { owner: 'alice' }));
+  scheduler.addJob(job('b', { owner: 'bob' }));
+  scheduler.connect('v', 20);
+  const leases = scheduler.fill('v');
+  const alice = leases.filter((l) => l.jobId === 'a').length;
+  assert.equal(alice, 10);
+});
+
+test('a volunteer holds at most slots x prefetch leases and never two replicas of one task', () => {
+  const { source, scheduler } = setup({ prefetch: 2 });
+  source.add('j', [1, 1, 1]);
+  scheduler.addJob(job('j', { redundancy: 3, quorum: 3 }));
+  scheduler.connect('v', 4);
+  const leases = scheduler.fill('v');
+  assert.equal(leases.length, 3, 'three tasks, one replica each');
+  assert.equal(new Set(leases.map((l) => l.taskIndex)).size, 3);
+  scheduler.connect('w', 1);
+  assert.equal(scheduler.fill('w').length, 2, 'one slot, prefetch two');
+});
+
+test('a lost lease puts its replica back for another volunteer', () => {
+  const { source, scheduler } = setup();
+  source.add('j', [1]);
+  scheduler.addJob(job('j'));
+  scheduler.connect('a', 1);
+  scheduler.connect('b', 1);
+  const [lease] = scheduler.fill('a');
+  assert.equal(scheduler.fill('b').length, 0);
+  const ended: string[] = [];
+  scheduler.on('lease:ended', (e) => ended.push(e.end));
+  scheduler.disconnect('a');
+  assert.deepEqual(ended, ['lost']);
+  const [again] = scheduler.fill('b');
+  assert.equal(again?.taskIndex, lease?.taskIndex);
+});
+
+test('a lease past its deadline expires and is re-issued', () => {
+  let now = 0;
+  const { source, scheduler } = setup({ now: () => now });
+  source.add('j', [1]);
+  scheduler.addJob(job('j', { timeoutMs: 1000 }));
+  scheduler.connect('a', 1);
+  scheduler.connect('b', 1);
+  const [lease] = scheduler.fill('a');
+  now = lease!.deadline - 1;
+  assert.equal(scheduler.expire().length, 0);
+  now = lease!.deadline;
+  assert.equal(scheduler.expire().length, 1);
+  assert.equal(
+    scheduler.result('a', lease!.id, output(1)),
+    false,
+    'a late result counts for nothing',
+  );
+  assert.equal(scheduler.fill('b').length, 1);
+});
+
+test('progress extends a lease past its first deadline', () => {
+  let now = 0;
+  const { source, scheduler } = setup({ now: () => now });
+  source.add('j', [1]);
+  scheduler.addJob(job('j', { timeoutMs: 1000 }));
+  scheduler.connect('a', 1);
+  const [lease] = scheduler.fill('a');
+  const first = lease!.deadline;
+  now = first - 10;
+  assert.ok(scheduler.progress('a', lease!.id));
+  now = first + 10;
+  assert.equal(scheduler.expire().length, 0);
+});
+
+test('a settled task cancels its other leases and the job drains', () => {
+  const { source, scheduler } = setup();
+  source.add('j', [1]);
+  scheduler.addJob(job('j', { redundancy: 3, quorum: 2 }));
+  for (const v of ['a', 'b', 'c']) scheduler.connect(v, 1);
+  const [la] = scheduler.fill('a');
+  const [lb] = scheduler.fill('b');
+  scheduler.fill('c');
+  const events: string[] = [];
+  scheduler.on('lease:ended', (e) => events.push(`ended:${e.end}`));
+  scheduler.on('task:settled', () => events.push('settled'));
+  scheduler.on('job:drained', () => events.push('drained'));
+  scheduler.result('a', la!.id, output(7));
+  scheduler.result('b', lb!.id, output(7));
+  assert.deepEqual(events, ['ended:cancelled', 'settled', 'drained']);
+});
+
+test('replicas that disagree ask for more, up to maxReplicas, then the task fails', () => {
+  const { source, scheduler } = setup();
+  source.add('j', [1]);
+  scheduler.addJob(job('j', { redundancy: 2, quorum: 2, maxReplicas: 3 }));
+  const failed: number[] = [];
+  scheduler.on('task:failed', (e) => failed.push(e.results.length));
+  for (const [i, v] of ['a', 'b', 'c'].entries()) {
+    scheduler.connect(v, 1);
+    const [lease] = scheduler.fill(v);
+    assert.ok(lease, `volunteer ${v} gets a replica`);
+    scheduler.result(v, lease.id, output(i));
+  }
+  scheduler.connect('d', 1);
+  assert.equal(scheduler.fill('d').length, 0, 'no fourth replica');
+  assert.deepEqual(failed, [3]);
+});
+
+test('results recorded before a restart count toward the quorum', () => {
+  const { source, scheduler } = setup();
+  source.add('j', [1]);
+  source.tasks[0]!.results.push({
+    ...output(5),
+    replicaId: 1,
+    volunteerId: 'old',
+  });
+  scheduler.addJob(job('j', { redundancy: 2, quorum: 2 }));
+  scheduler.connect('old', 1);
+  assert.equal(
+    scheduler.fill('old').length,
+    0,
+    'the same volunteer may not confirm itself',
+  );
+  scheduler.connect('new', 1);
+  const [lease] = scheduler.fill('new');
+  let settled = false;
+  scheduler.on('task:settled', () => (settled = true));
+  scheduler.result('new', lease!.id, output(5));
+  assert.ok(settled);
+});

@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ADMIN_KEY,
+  api,
+  parseLines,
+  startServer,
+  waitForJob,
+} from './helpers.ts';
+import { startNodeVolunteer } from '../volunteer/node-volunteer.ts';
+import { RawVolunteer } from './raw-volunteer.ts';
+
+const double = 'export default async (n) => n * 2;';
+
+test('a volunteer that disconnects mid-task has its lease re-issued to another', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  const created = await client.post('/api/jobs', {
+    name: 'd',
+    code: double,
+    inputs: [1, 2],
+    redundancy: 1,
+    quorum: 1,
+  });
+  const quitter = await RawVolunteer.join(server.url, 1);
+  const assign = await quitter.next('assign');
+  const taken = assign.leases.map((l) => l.taskIndex);
+  quitter.close();
+  const helper = startNodeVolunteer({ url: server.url, slots: 1 });
+  t.after(() => helper.stop());
+  const job = await waitForJob(client, created.body.id);
+  assert.equal(job.state, 'done');
+  assert.ok(job.counts.reissued >= 1);
+  const outputs = parseLines(
+    (await client.get(`/api/jobs/${job.id}/results`)).text,
+  ).map((l) => l.output);
+  assert.deepEqual(outputs, [2, 4]);
+  const task = await client.get(`/api/jobs/${job.id}/tasks/${taken[0]}`);
+  assert.deepEqual(
+    task.body.replicas.map((r: any) => r.state),
+    ['lost', 'returned'],
+  );
+});
+
+test('an expired lease is re-issued, and the late result is refused', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  const created = await client.post('/api/jobs', {
+    name: 'e',
+    code: double,
+    inputs: [5],
+    redundancy: 1,
+    quorum: 1,
+    timeoutMs: 100,
+  });
+  const sleeper = await RawVolunteer.join(server.url, 1);
+  const [lease] = (await sleeper.next('assign')).leases;
+  const cancel = await sleeper.next('cancel', 15_000);
+  assert.deepEqual(cancel, {
+    type: 'cancel',
+    leaseIds: [lease!.leaseId],
+    reason: 'expired',
+  });
+  sleeper.send({
+    type: 'result',
+    leaseId: lease!.leaseId,
+    output: 999,
+    elapsedMs: 1,
+  });
+  const refused = await sleeper.next('error');
+  assert.equal(refused.code, 'LEASE_UNKNOWN');
+  const helper = startNodeVolunteer({ url: server.url, slots: 1 });
+  t.after(() => helper.stop());
+  const job = await waitForJob(client, created.body.id);
+  const [line] = parseLines(
+    (await client.get(`/api/jobs/${job.id}/results`)).text,
+  );
+  assert.equal(line.output, 10, JSON.stringify(line));
+  const task = await client.get(`/api/jobs/${job.id}/tasks/0`);
+  assert.deepEqual(
+    task.body.replicas.map((r: any) => r.state),
+    ['expired', 'returned'],
+  );
+  sleeper.close();
+});
+
+test('an endless loop is stopped at its timeout and settles as a timeout error', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const volunteers = [1, 2].map(() =>
+    startNodeVolunteer({ url: server.url, slots: 1 }),
+  );
+  t.after(() => Promise.all(volunteers.map((v) => v.stop())));
+  const client = api(server.url, ADMIN_KEY);
+  const created = await client.post('/api/jobs', {
+    name: 'loop',
+    code: 'export default async () => { for (;;) {} };',
+    inputs: [0],
+    timeoutMs: 300,
+  });
+  const job = await waitForJob(client, created.body.id);
+  assert.equal(job.counts.errored, 1);
+  const [line] = parseLines(
+    (await client.get(`/api/jobs/${job.id}/results`)).text,
+  );
+  assert.equal(line.error.kind, 'timeout');
+  assert.match(line.error.message, /timed out after 300 ms/);
+});
+
+test('a cancelled job stops its leases and keeps what had settled', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  const created = await client.post('/api/jobs', {
+    name: 'c',
+    code: double,
+    inputs: [1, 2, 3],
+    redundancy: 1,
+    quorum: 1,
+  });
+  const v = await RawVolunteer.join(server.url, 1);
+  const [first, second] = (await v.next('assign')).leases;
+  v.send({
+    type: 'result',
+    leaseId: first!.leaseId,
+    output: first!.taskIndex * 0 + (first!.input as number) * 2,
+    elapsedMs: 1,
+  });
+  await v.next('ack');
+  const cancelled = await client.post(`/api/jobs/${created.body.id}/cancel`);
+  assert.equal(cancelled.body.state, 'cancelled');
+  const cancel = await v.next('cancel');
+  assert.ok(cancel.leaseIds.includes(second!.leaseId));
+  const lines = parseLines(
+    (await client.get(`/api/jobs/${created.body.id}/results`)).text,
+  );
+  assert.equal(lines.length, 1);
+  v.close();
+});

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN_KEY, api, startServer, waitForJob } from './helpers.ts';
+import { startNodeVolunteer } from '../volunteer/node-volunteer.ts';
+import { RawVolunteer } from './raw-volunteer.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
+
+test('frames that break the protocol get their error code, and others keep being served', async (t) => {
+  const server = await startServer({ argv: ['--max-frame-bytes', '4096'] });
+  t.after(() => server.close());
+  const honest = startNodeVolunteer({ url: server.url, slots: 2 });
+  t.after(() => honest.stop());
+  const hello = { type: 'hello', protocol: PROTOCOL_VERSION, slots: 1 };
+  const cases: [string | object, string, boolean][] = [
+    ['{not json', 'BAD_JSON', false],
+    [{ type: 'launch' }, 'UNKNOWN_TYPE', false],
+    [
+      { type: 'hello', protocol: PROTOCOL_VERSION, slots: 'many' },
+      'BAD_MESSAGE',
+      false,
+    ],
+    [
+      { type: 'result', leaseId: 1, output: 1, elapsedMs: 1 },
+      'HELLO_REQUIRED',
+      false,
+    ],
+    [{ ...hello, protocol: 99 }, 'PROTOCOL_VERSION', false],
+    [
+      JSON.stringify({ ...hello, agent: 'x'.repeat(5000) }),
+      'FRAME_TOO_LARGE',
+      false,
+    ],
+    [{ type: 'result', leaseId: 1, elapsedMs: 1 }, 'BAD_MESSAGE', true],
+  ];
+  for (const [frame, code, afterHello] of cases) {
+    const v = new RawVolunteer(server.url);
+    await v.opened();
+    if (afterHello) {
+      v.send(hello);
+      await v.next('welcome');
+    }
+    v.send(frame);
+    const error = await v.next('error');
+    assert.equal(error.code, code, error.message);
+    const closed = await v.whenClosed();
+    assert.ok(
+      closed.code === 1008 || closed.code === 1009,
+      `closed with ${closed.code}`,
+    );
+  }
+  const client = api(server.url, ADMIN_KEY);
+  const created = await client.post('/api/jobs', {
+    name: 'after',
+    code: 'export default async (x) => x;',
+    inputs: [1, 2],
+    quorum: 1,
+  });
+  const job = await waitForJob(client, created.body.id);
+  assert.equal(job.state, 'done', 'the honest volunteer still works');
+});
+
+test('a result for a lease the sender does not hold is refused without closing the socket', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  await client.post('/api/jobs', {
+    name: 'x',
+    code: 'export default async (x) => x;',
+    inputs: [1],
+  });
+  const holder = await RawVolunteer.join(server.url);
+  const thief = await RawVolunteer.join(server.url);
+  const [lease] = (await holder.next('assign')).leases;
+  thief.send({
+    type: 'result',
+    leaseId: lease!.leaseId,
+    output: 666,
+    elapsedMs: 1,
+  });
+  assert.equal((await thief.next('error')).code, 'LEASE_UNKNOWN');
+  holder.send({
+    type: 'result',
+    leaseId: lease!.leaseId,
+    output: 1,
+    elapsedMs: 1,
+  });
+  assert.deepEqual((await holder.next('ack')).leaseIds, [lease!.leaseId]);
+  holder.send({
+    type: 'result',
+    leaseId: lease!.leaseId,
+    output: 1,
+    elapsedMs: 1,
+  });
+  assert.equal(
+    (await holder.next('error')).code,
+    'LEASE_UNKNOWN',
+    'a replayed result counts once',
+  );
+  assert.equal(thief.closed, null);
+  holder.close();
+  thief.close();
+});
+
+test('a volunteer keeps its identity across reconnects by presenting its token', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const first = await RawVolunteer.join(server.url);
+  const welcome = first.log.find((m) => m.type === 'welcome')!;
+  first.close();
+  const back = await RawVolunteer.join(server.url, 1, welcome.token);
+  const again = back.log.find((m) => m.type === 'welcome')!;
+  assert.equal(again.volunteerId, welcome.volunteerId);
+  const stranger = await RawVolunteer.join(server.url, 1, 'tg_made_up');
+  assert.notEqual(
+    stranger.log.find((m) => m.type === 'welcome')!.volunteerId,
+    welcome.volunteerId,
+  );
+  back.close();
+  stranger.close();
+});
+
+test('code is sent once per job per connection, before the first assignment', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  await client.post('/api/jobs', {
+    name: 'four',
+    code: 'export default async (x) => x;',
+    inputs: [1, 2, 3, 4],
+    quorum: 1,
+  });
+  const v = await RawVolunteer.join(server.url, 1);
+  let answered = 0;
+  while (answered < 4) {
+    const { leases } = await v.next('assign');
+    for (const lease of leases)
+      v.send({
+        type: 'result',
+        leaseId: lease.leaseId,
+        output: lease.input,
+        elapsedMs: 1,
+      });
+    answered += leases.length;
+  }
+  await v.next('ack');
+  const types = v.log
+    .map((m) => m.type)
+    .filter((t) => t === 'code' || t === 'assign');
+  assert.equal(types[0], 'code');
+  assert.equal(types.filter((t) => t === 'code').length, 1);
+  v.close();
+});
