@@ -14,8 +14,8 @@ export const SANDBOX_CSP =
 export const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "worker-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
+  "worker-src 'self'",
+  "connect-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "object-src 'none'",
@@ -63,6 +63,14 @@ export async function installStatic(
     root,
     index: ['index.html'],
     wildcard: true,
+    setHeaders(res, path) {
+      // Hashed file names never change content; pages must be revalidated.
+      const hashed = /[\\/](assets|sandbox)[\\/]/.test(path);
+      res.setHeader(
+        'cache-control',
+        hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
   });
   app.get('/dashboard', async (_request, reply) =>
     reply.sendFile('dashboard.html'),

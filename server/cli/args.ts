@@ -63,7 +63,10 @@ export function parseCommandLine(
       `unknown command '${command}'; commands are ${Object.keys(commands).join(', ')}`,
     );
   const rest = at === -1 ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
-  const options = { ...GLOBAL_OPTIONS, ...(command ? commands[command]!.options : {}) };
+  const options = {
+    ...GLOBAL_OPTIONS,
+    ...(command ? commands[command]!.options : {}),
+  };
   try {
     const { values, positionals } = parseArgs({
       args: rest,

@@ -220,12 +220,20 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     return true;
   }
 
-  /** The volunteer gives back leases it will not start. Unknown ids are ignored. */
-  release(volunteerId: string, leaseIds: readonly number[]): void {
+  /**
+   * The volunteer gives back leases it will not start (`released`), or could
+   * not run because its own worker broke (`lost`). Unknown ids are ignored.
+   */
+  release(
+    volunteerId: string,
+    leaseIds: readonly number[],
+    end: 'released' | 'lost' = 'released',
+  ): void {
     for (const id of leaseIds) {
       const lease = this.leases.get(id);
-      if (lease && lease.volunteerId === volunteerId)
-        this.endLease(lease, 'released');
+      if (lease && lease.volunteerId === volunteerId) {
+        this.endLease(lease, end, end === 'lost');
+      }
     }
   }
 
@@ -339,17 +347,18 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     return lease;
   }
 
+  /** Ends a lease without a result; `exclude` keeps the task from that volunteer. */
   private endLease(
     lease: LeaseRecord,
     end: Exclude<LeaseEnd, 'returned'>,
+    exclude = end === 'expired',
   ): void {
     const task = this.leaseTasks.get(lease.id);
     if (!task) return;
     this.detach(lease, task);
     this.emit('lease:ended', { lease, end });
     if (end === 'cancelled' || !task.job.active.has(task.index)) return;
-    if (end === 'expired')
-      (task.expiredOn ??= new Set()).add(lease.volunteerId);
+    if (exclude) (task.expiredOn ??= new Set()).add(lease.volunteerId);
     task.lost++;
     if (task.lost > this.lostPerReplica * task.job.info.maxReplicas) {
       this.finish(task);

@@ -24,7 +24,7 @@ export interface TaskState {
   lost: number;
   /** Whether the task sits in its job's open list. */
   open: boolean;
-  /** Volunteers that let a lease of this task expire: it goes to others first. */
+  /** Volunteers whose lease of this task expired or crashed: it goes to others. */
   expiredOn: Set<string> | null;
 }
 

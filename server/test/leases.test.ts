@@ -139,3 +139,34 @@ test('a cancelled job stops its leases and keeps what had settled', async (t) =>
   assert.equal(lines.length, 1);
   v.close();
 });
+
+test("a crashed worker is the volunteer's failure: the replica is re-issued, not counted", async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  const created = await client.post('/api/jobs', {
+    name: 'k',
+    code: double,
+    inputs: [4],
+    redundancy: 1,
+    quorum: 1,
+  });
+  const broken = await RawVolunteer.join(server.url, 1);
+  const [lease] = (await broken.next('assign')).leases;
+  broken.send({
+    type: 'result',
+    leaseId: lease!.leaseId,
+    error: { message: 'worker script failed to load', kind: 'crashed' },
+    elapsedMs: 0,
+  });
+  const helper = startNodeVolunteer({ url: server.url, slots: 1 });
+  t.after(() => helper.stop());
+  const job = await waitForJob(client, created.body.id);
+  const [line] = parseLines(
+    (await client.get(`/api/jobs/${job.id}/results`)).text,
+  );
+  assert.equal(line.output, 8);
+  const task = await client.get(`/api/jobs/${job.id}/tasks/0`);
+  assert.equal(task.body.replicas[0].state, 'lost');
+  broken.close();
+});

@@ -181,6 +181,16 @@ export class VolunteerSession {
   }
 
   private onResult(message: ResultMessage): void {
+    if (message.error?.kind === 'crashed') {
+      // The volunteer's worker broke, not the job: the replica goes to someone else.
+      this.deps.coordinator.scheduler.release(
+        this.volunteerId,
+        [message.leaseId],
+        'lost',
+      );
+      this.requestFill();
+      return;
+    }
     const { maxResultBytes } = this.deps.limits;
     let kind: 'output' | 'error' = message.error ? 'error' : 'output';
     let canonical: string;
