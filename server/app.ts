@@ -14,6 +14,8 @@ import { installErrorHandler } from './http/errors.ts';
 import { installAuth } from './http/auth.ts';
 import { jobRoutes } from './http/jobs-routes.ts';
 import { adminRoutes } from './http/admin-routes.ts';
+import { eventsRoute } from './http/events-route.ts';
+import { Throughput } from './jobs/throughput.ts';
 import { volunteerRoute } from './ws/route.ts';
 import { installMetrics } from './metrics.ts';
 import { installStatic } from './static.ts';
@@ -101,6 +103,10 @@ export async function buildApp(options: BuildOptions): Promise<Tabgrid> {
   await app.register(async (scope) => {
     await jobRoutes(scope, deps);
     await adminRoutes(scope, deps);
+    await eventsRoute(scope, {
+      ...deps,
+      throughput: new Throughput(coordinator),
+    });
     await volunteerRoute(scope, {
       coordinator,
       limits: config.limits,
