@@ -10,8 +10,11 @@ import { CommitQueue } from './store/commit-queue.ts';
 import type { Store } from './store/store.ts';
 import type { JobParams, JobRow } from './store/jobs.ts';
 import type { LeaseRecord, ResultRecord } from './scheduler/types.ts';
+import type { SchedulerEvents } from './scheduler/scheduler.ts';
 import type { VolunteerSession } from './ws/session.ts';
 import { Emitter } from './scheduler/emitter.ts';
+import { TrustRecords } from './trust.ts';
+import { backtrack } from './backtrack.ts';
 
 export interface CoordinatorOptions {
   store: Store;
@@ -21,6 +24,8 @@ export interface CoordinatorOptions {
   onFatal(err: Error): void;
   /** A volunteer with at least this many rejected results, and more rejected than agreed, is banned. */
   banAfterDisagreements?: number;
+  /** The share of volunteers assumed to be saboteurs, for credibility. */
+  faultRate?: number;
 }
 
 /** What the rest of the server needs to know about a job that is in play. */
@@ -40,7 +45,7 @@ export interface CoordinatorEvents {
   'job:finished': { jobId: string; state: 'done' | 'failed' | 'cancelled' };
   'task:ended': { jobId: string; index: number; state: 'settled' | 'failed' };
   committed: { size: number; durationMs: number };
-  'volunteer:banned': { volunteerId: string };
+  'volunteer:banned': { volunteerId: string; reason: string; reopened: number };
 }
 
 export class Coordinator extends Emitter<CoordinatorEvents> {
@@ -52,14 +57,21 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   private readonly sessions = new Map<string, VolunteerSession>();
   private readonly hungry = new Set<VolunteerSession>();
   private fillScheduled = false;
-  private readonly banAfter: number;
+  readonly trust: TrustRecords;
   private expiryTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: CoordinatorOptions) {
     super();
     this.store = options.store;
     this.log = options.log;
-    this.banAfter = options.banAfterDisagreements ?? 5;
+    this.trust = new TrustRecords(options.store, {
+      ...(options.faultRate !== undefined
+        ? { faultRate: options.faultRate }
+        : {}),
+      ...(options.banAfterDisagreements !== undefined
+        ? { banAfterDisagreements: options.banAfterDisagreements }
+        : {}),
+    });
     this.commits = new CommitQueue({
       apply: options.store.apply,
       intervalMs: options.commitIntervalMs ?? 5,
@@ -76,6 +88,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       source: options.store.source,
       ...(options.prefetch ? { prefetch: options.prefetch } : {}),
       firstLeaseId: options.store.tasks.maxReplicaId() + 1,
+      credibility: (volunteerId) => this.trust.credibility(volunteerId),
     });
     this.listen();
   }
@@ -124,6 +137,15 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       createdAt: row.createdAt,
       ...row.params,
     });
+    const canaries = this.store.jobs.canaries(row.id);
+    this.scheduler.addCanaries(
+      row.id,
+      canaries.map((c) => ({
+        index: row.total + c.position,
+        inputJson: c.input,
+        expectedCanonical: c.expected,
+      })),
+    );
   }
 
   job(jobId: string): LiveJob | undefined {
@@ -214,9 +236,21 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
           'lease expired',
         );
     });
-    s.on('task:settled', (e) =>
-      this.onSettled(e.jobId, e.index, e.winner, e.agreed, e.disagreed),
-    );
+    s.on('task:settled', (e) => this.onSettled(e));
+    s.on('check:done', (e) => this.onCheck(e));
+    s.on('task:reopened', (e) => {
+      const batch = this.commits.open;
+      batch.reopenTask(e.jobId, e.index);
+      for (const r of e.results) batch.setVerdict(r.replicaId, 'pending');
+      const delta = batch.job(e.jobId);
+      delta.settled--;
+      if (e.results[0]?.kind === 'error') delta.errored--;
+      delta.reopened++;
+      this.log.debug(
+        { jobId: e.jobId, index: e.index },
+        'a check disagreed; task reopened',
+      );
+    });
     s.on('task:failed', (e) => {
       const batch = this.commits.open;
       const classes = new Set(e.results.map((r) => r.hash)).size;
@@ -234,6 +268,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
           message,
         }),
         resultHash: null,
+        credibility: null,
         at: Date.now(),
       });
       for (const r of e.results) batch.setVerdict(r.replicaId, 'none');
@@ -270,13 +305,8 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     if (session) session.requestFill();
   }
 
-  private onSettled(
-    jobId: string,
-    index: number,
-    winner: ResultRecord,
-    agreed: ResultRecord[],
-    disagreed: ResultRecord[],
-  ): void {
+  private onSettled(e: SchedulerEvents['task:settled']): void {
+    const { jobId, index, winner, agreed, disagreed, credibility } = e;
     const batch = this.commits.open;
     const isError = winner.kind === 'error';
     batch.endTask({
@@ -286,50 +316,112 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       output: isError ? null : winner.canonical,
       error: isError ? winner.detail : null,
       resultHash: winner.hash,
+      credibility,
       at: Date.now(),
     });
     const delta = batch.job(jobId);
     delta.settled++;
     if (isError) delta.errored++;
+    delta.disagreements += disagreed.length;
+    delta.errorSum += 1 - credibility;
+    const target = this.jobs.get(jobId)?.params.targetErrorRate ?? 0.01;
+    const proven = credibility >= 1 - target;
     for (const r of agreed) {
       batch.setVerdict(r.replicaId, 'agreed');
-      const v = batch.volunteer(r.volunteerId);
-      v.agreed++;
-      v.creditMs += r.elapsedMs;
-      this.sessions.get(r.volunteerId)?.noteVerdict(true, r.elapsedMs);
+      this.noteVerdict(r, true, false);
     }
     for (const r of disagreed) {
       batch.setVerdict(r.replicaId, 'disagreed');
-      batch.volunteer(r.volunteerId).disagreed++;
-      this.sessions.get(r.volunteerId)?.noteVerdict(false, 0);
-      this.considerBan(r.volunteerId);
+      this.noteVerdict(r, false, proven);
     }
     this.commits.afterCommit(() =>
       this.emit('task:ended', { jobId, index, state: 'settled' }),
     );
   }
 
-  private considerBan(volunteerId: string): void {
-    const session = this.sessions.get(volunteerId);
-    if (!session) return;
-    const { agreed, rejected } = session.record();
-    if (rejected < this.banAfter || rejected <= agreed) return;
-    this.store.volunteers.ban(volunteerId);
-    this.scheduler.ban(volunteerId);
-    this.log.warn(
-      { volunteerId, agreed, rejected },
-      'volunteer banned for disagreeing results',
-    );
-    this.emit('volunteer:banned', { volunteerId });
-    session.sendError('BANNED', 'too many results disagreed with the quorum');
-    session.close(4003, 'banned');
+  private onCheck(e: SchedulerEvents['check:done']): void {
+    const { lease, result, passed, source } = e;
+    const batch = this.commits.open;
+    batch.setVerdict(result.replicaId, passed ? 'agreed' : 'disagreed');
+    batch.job(lease.jobId).checks++;
+    if (source === 'settled') {
+      // A failed settled check reopens the task; the new verdict decides who was wrong.
+      if (passed) this.noteVerdict(result, true, false);
+      return;
+    }
+    const v = batch.volunteer(result.volunteerId);
+    if (passed) v.canariesPassed++;
+    else v.canariesFailed++;
+    const reason = this.trust.noteCanary(result.volunteerId, passed);
+    if (reason) this.ban(result.volunteerId, reason);
+  }
+
+  private noteVerdict(
+    r: ResultRecord,
+    agreed: boolean,
+    provenWrong: boolean,
+  ): void {
+    const v = this.commits.open.volunteer(r.volunteerId);
+    if (agreed) {
+      v.agreed++;
+      v.creditMs += r.elapsedMs;
+    } else {
+      v.disagreed++;
+    }
+    this.sessions
+      .get(r.volunteerId)
+      ?.noteVerdict(agreed, agreed ? r.elapsedMs : 0);
+    const reason = this.trust.noteVerdict(r.volunteerId, agreed, provenWrong);
+    if (reason) this.ban(r.volunteerId, reason);
+  }
+
+  /**
+   * Bans a caught volunteer: no new work, its results in play dropped, and
+   * every task it helped settle judged again without it (see backtrack.ts).
+   * Runs after the current tick, so the event that caught it finishes first.
+   */
+  ban(volunteerId: string, reason: string): void {
+    if (!this.trust.markBanned(volunteerId)) return;
+    setImmediate(() => {
+      this.store.volunteers.ban(volunteerId, reason);
+      this.scheduler.ban(volunteerId);
+      const session = this.sessions.get(volunteerId);
+      session?.sendError('BANNED', `banned from new work: ${reason}`);
+      session?.close(4003, 'banned');
+      // The store must hold every verdict so far before it is read back.
+      this.commits.flush();
+      const reopened = backtrack(
+        this.store,
+        this.trust,
+        this.commits.open,
+        volunteerId,
+      );
+      this.commits.flush();
+      const reload = new Set<string>();
+      for (const r of reopened)
+        if (!this.scheduler.reopen(r.record)) reload.add(r.jobId);
+      for (const jobId of reload) {
+        const row = this.store.jobs.get(jobId);
+        if (row) this.activate(row);
+      }
+      if (reopened.length > 0) this.scheduleFill();
+      this.log.warn(
+        { volunteerId, reason, reopened: reopened.length },
+        'volunteer banned',
+      );
+      this.emit('volunteer:banned', {
+        volunteerId,
+        reason,
+        reopened: reopened.length,
+      });
+    });
   }
 
   private noteIssued(leases: LeaseRecord[]): void {
     const batch = this.commits.open;
     for (const lease of leases) {
       const delta = batch.job(lease.jobId);
-      delta.replicas++;
+      if (!lease.check) delta.replicas++;
       const job = this.jobs.get(lease.jobId);
       if (job && !job.started) {
         job.started = true;

@@ -70,6 +70,17 @@ export const specSchema = z
       .positive()
       .max(24 * 3600 * 1000)
       .default(1000),
+    /** `quorum`: settle on `quorum` agreeing results. `adaptive`: on credibility. */
+    verification: z.enum(['quorum', 'adaptive']).default('quorum'),
+    /** Adaptive mode: the error probability a settled result may carry at most. */
+    targetErrorRate: z.number().gt(0).max(0.5).default(0.01),
+    /** Adaptive mode: share of tasks always replicated, whoever computes them. */
+    spotCheckRate: z.number().min(0).max(1).default(0.1),
+    /** Inputs with known outputs, mixed in unseen to catch wrong volunteers. */
+    canaries: z
+      .array(z.object({ input: z.unknown(), output: z.unknown() }).strict())
+      .max(1000)
+      .optional(),
   })
   .strict();
 
@@ -92,6 +103,10 @@ export interface JobSpec {
   timeoutMs: number;
   weight: number;
   estimatedTaskMs: number;
+  verification: 'quorum' | 'adaptive';
+  targetErrorRate: number;
+  spotCheckRate: number;
+  canaries: { input: unknown; output: unknown }[];
 }
 
 /** One task as submitted: its input and optional priority overrides. */
@@ -121,7 +136,9 @@ export function parseSpec(body: unknown): JobSpec {
     );
   }
   const quorum = s.quorum;
-  const redundancy = s.redundancy ?? quorum;
+  // Adaptive jobs start with one replica and add more only while in doubt.
+  const redundancy =
+    s.redundancy ?? (s.verification === 'adaptive' ? 1 : quorum);
   const maxReplicas = s.maxReplicas ?? Math.max(5, redundancy, quorum);
   if (maxReplicas < quorum) {
     throw fieldError(
@@ -147,6 +164,10 @@ export function parseSpec(body: unknown): JobSpec {
     timeoutMs: s.timeoutMs,
     weight: s.weight,
     estimatedTaskMs: s.estimatedTaskMs,
+    verification: s.verification,
+    targetErrorRate: s.targetErrorRate,
+    spotCheckRate: s.spotCheckRate,
+    canaries: s.canaries ?? [],
   };
 }
 

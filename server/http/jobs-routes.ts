@@ -44,7 +44,11 @@ export async function jobRoutes(
     return row;
   };
   const view = (row: JobRow) =>
-    jobView(row, coordinator.scheduler.liveLeases(row.id).length);
+    jobView(
+      row,
+      coordinator.scheduler.liveLeases(row.id).length,
+      store.jobs.bannedVolunteers(row.id),
+    );
 
   app.post(
     '/api/jobs',

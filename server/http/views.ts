@@ -3,7 +3,7 @@ import type { JobRow } from '../store/jobs.ts';
 import type { ReplicaView, TaskRow } from '../store/tasks.ts';
 import type { LeaseRecord } from '../scheduler/types.ts';
 
-export function jobView(row: JobRow, leased: number) {
+export function jobView(row: JobRow, leased: number, bannedVolunteers = 0) {
   const ended = row.settled + row.failed;
   return {
     id: row.id,
@@ -20,6 +20,18 @@ export function jobView(row: JobRow, leased: number) {
       leased,
       replicas: row.replicas,
       reissued: row.reissued,
+    },
+    trust: {
+      verification: row.params.verification,
+      /** Replicas issued, checks included, per task settled so far. */
+      replicasPerSettled:
+        row.settled > 0 ? (row.replicas + row.checks) / row.settled : null,
+      disagreements: row.disagreements,
+      checks: row.checks,
+      reopened: row.reopened,
+      volunteersBanned: bannedVolunteers,
+      /** Mean probability that a settled output is wrong, by its credibility when it settled. */
+      errorBound: row.settled > 0 ? row.errorSum / row.settled : null,
     },
     params: row.params,
     codeHash: row.codeHash,

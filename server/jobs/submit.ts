@@ -14,6 +14,7 @@ import {
 import { TabgridError } from '../../shared/errors.ts';
 import { utf8Length, type Limits } from '../../shared/limits.ts';
 import { checkJobCode } from './code-check.ts';
+import { canonicalJson } from '../../shared/canonical.ts';
 import { newId } from '../store/keys.ts';
 import type { JobParams, JobRow } from '../store/jobs.ts';
 import type { Store } from '../store/store.ts';
@@ -81,6 +82,15 @@ export async function submitJob(
   } else {
     store.jobs.create({ ...base, inputsComplete: false, total: 0 });
   }
+  if (spec.canaries.length > 0) {
+    store.jobs.addCanaries(
+      id,
+      spec.canaries.map((c) => ({
+        inputJson: JSON.stringify(c.input ?? null),
+        expectedJson: canonicalJson(c.output ?? null),
+      })),
+    );
+  }
   const row = store.jobs.get(id)!;
   if (row.inputsComplete) deps.coordinator.activate(row);
   return row;
@@ -95,6 +105,9 @@ function paramsOf(spec: JobSpec): JobParams {
     timeoutMs: spec.timeoutMs,
     weight: spec.weight,
     estimatedTaskMs: spec.estimatedTaskMs,
+    verification: spec.verification,
+    targetErrorRate: spec.targetErrorRate,
+    spotCheckRate: spec.spotCheckRate,
   };
 }
 

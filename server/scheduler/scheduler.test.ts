@@ -51,6 +51,9 @@ function job(id: string, over: Partial<JobInfo> = {}): JobInfo {
     compare: 'exact',
     timeoutMs: 1000,
     createdAt: 0,
+    verification: 'quorum',
+    targetErrorRate: 0.01,
+    spotCheckRate: 0,
     ...over,
   };
 }
@@ -68,12 +71,21 @@ function output(
   };
 }
 
-function setup(options: { now?: () => number; prefetch?: number } = {}) {
+function setup(
+  options: {
+    now?: () => number;
+    prefetch?: number;
+    checkRate?: number;
+    random?: () => number;
+  } = {},
+) {
   const source = new MemorySource();
   const scheduler = new Scheduler({
     source,
     clock: options.now ?? (() => 0),
     prefetch: options.prefetch ?? 1,
+    checkRate: () => options.checkRate ?? 0,
+    ...(options.random ? { random: options.random } : {}),
   });
   return { source, scheduler };
 }
@@ -249,4 +261,85 @@ test('results recorded before a restart count toward the quorum', () => {
   scheduler.on('task:settled', () => (settled = true));
   scheduler.result('new', lease!.id, output(5));
   assert.ok(settled);
+});
+
+test('adaptive: a credible volunteer settles a task alone, a spot-checked task needs two', () => {
+  const source = new MemorySource();
+  source.add('j', [1, 1]);
+  const draws = [0.9, 0.05]; // task 0 is not spot-checked, task 1 is (rate 0.1)
+  const scheduler = new Scheduler({
+    source,
+    clock: () => 0,
+    prefetch: 1,
+    checkRate: () => 0,
+    credibility: (v) => (v === 'veteran' ? 0.995 : 0.8),
+    random: () => draws.shift() ?? 0.5,
+  });
+  scheduler.addJob(
+    job('j', { verification: 'adaptive', redundancy: 1, spotCheckRate: 0.1 }),
+  );
+  const settled: number[] = [];
+  scheduler.on('task:settled', (e) => settled.push(e.index));
+  scheduler.connect('veteran', 2);
+  const leases = scheduler.fill('veteran');
+  assert.equal(leases.length, 2, 'one replica of each task at first');
+  for (const l of leases)
+    scheduler.result('veteran', l.id, output(l.taskIndex));
+  assert.deepEqual(settled, [0]);
+  scheduler.connect('other', 1);
+  const [second] = scheduler.fill('other');
+  assert.equal(second?.taskIndex, 1);
+  scheduler.result('other', second!.id, output(1));
+  assert.deepEqual(settled, [0, 1]);
+});
+
+test('a check that disagrees with a settled output reopens the task with all its results', () => {
+  const { source, scheduler } = setup({ checkRate: 1 });
+  source.add('j', [1, 1]);
+  scheduler.addJob(job('j', { redundancy: 2, quorum: 2 }));
+  scheduler.connect('a', 1);
+  scheduler.connect('b', 1);
+  const [la] = scheduler.fill('a');
+  const [lb] = scheduler.fill('b');
+  assert.equal(la?.taskIndex, lb?.taskIndex);
+  scheduler.result('a', la!.id, output('x'));
+  scheduler.result('b', lb!.id, output('x'));
+  const events: string[] = [];
+  scheduler.on('check:done', (e) => events.push(`check:${e.passed}`));
+  scheduler.on('task:reopened', (e) =>
+    events.push(`reopened:${e.index}:${e.results.length}`),
+  );
+  scheduler.connect('c', 1);
+  const [check] = scheduler.fill('c');
+  assert.equal(
+    check?.taskIndex,
+    la!.taskIndex,
+    'c is handed the settled task as a check',
+  );
+  scheduler.result('c', check!.id, output('y'));
+  assert.deepEqual(events, ['check:false', `reopened:${la!.taskIndex}:3`]);
+});
+
+test('banning a volunteer takes its results out of the tasks still in play', () => {
+  const { source, scheduler } = setup();
+  source.add('j', [1]);
+  scheduler.addJob(job('j', { redundancy: 2, quorum: 2 }));
+  scheduler.connect('liar', 1);
+  scheduler.connect('honest', 1);
+  const [bad] = scheduler.fill('liar');
+  const [good] = scheduler.fill('honest');
+  scheduler.result('liar', bad!.id, output(0));
+  scheduler.result('honest', good!.id, output(1));
+  scheduler.ban('liar');
+  scheduler.connect('third', 1);
+  const [more] = scheduler.fill('third');
+  let winner: string | undefined;
+  scheduler.on('task:settled', (e) => (winner = e.winner.canonical));
+  scheduler.result('third', more!.id, output(1));
+  assert.equal(winner, '1');
+  assert.equal(
+    scheduler.fill('liar').length,
+    0,
+    'a banned volunteer gets no work',
+  );
 });

@@ -26,6 +26,7 @@ import {
   type TaskState,
 } from './task-state.ts';
 import { decide, type Counted } from '../verify/quorum.ts';
+import { CheckPool, defaultCheckRate, type CheckEntry } from './checks.ts';
 import { comparatorFor, type Comparator } from '../verify/compare.ts';
 import type {
   JobInfo,
@@ -47,6 +48,11 @@ export interface SchedulerOptions {
   /** Lease ends without a result a task may suffer before it fails, per replica allowed. */
   lostPerReplica?: number;
   firstLeaseId?: number;
+  /** A volunteer's credibility in [0, 1] (see verify/credibility.ts). */
+  credibility?: (volunteerId: string) => number;
+  /** How often a volunteer of this credibility gets a check instead of work. */
+  checkRate?: (credibility: number) => number;
+  random?: () => number;
 }
 
 export interface SchedulerEvents {
@@ -58,7 +64,18 @@ export interface SchedulerEvents {
     winner: ResultRecord;
     agreed: ResultRecord[];
     disagreed: ResultRecord[];
+    /** Probability that the settled output is right (verify/credibility.ts). */
+    credibility: number;
   };
+  /** A check lease came back; `passed` when it matched the known output. */
+  'check:done': {
+    lease: LeaseRecord;
+    result: ResultRecord;
+    source: CheckEntry['source'];
+    passed: boolean;
+  };
+  /** A settled task is back in play, with these results, after a check disagreed. */
+  'task:reopened': { jobId: string; index: number; results: ResultRecord[] };
   'task:failed': {
     jobId: string;
     index: number;
@@ -96,6 +113,13 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   private readonly ownerTime = new Map<string, number>();
   private systemTime = 0;
   private nextLeaseId: number;
+  private readonly checkLeases = new Map<
+    number,
+    { job: JobState; entry: CheckEntry }
+  >();
+  private readonly credibility: (volunteerId: string) => number;
+  private readonly checkRate: (credibility: number) => number;
+  private readonly random: () => number;
 
   constructor(options: SchedulerOptions) {
     super();
@@ -106,6 +130,9 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     this.agingHalfLifeMs = options.agingHalfLifeMs ?? 10_000;
     this.lostPerReplica = options.lostPerReplica ?? 3;
     this.nextLeaseId = options.firstLeaseId ?? 1;
+    this.credibility = options.credibility ?? (() => 0.8);
+    this.checkRate = options.checkRate ?? defaultCheckRate;
+    this.random = options.random ?? Math.random;
   }
 
   // ---- jobs ----
@@ -119,6 +146,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
       cursor: null,
       exhausted: false,
       lastServedAt: this.clock(),
+      checks: new CheckPool(256, this.random),
     };
     this.jobs.set(info.id, job);
     this.comparators.set(info.id, comparatorFor(info.compare));
@@ -128,6 +156,37 @@ export class Scheduler extends Emitter<SchedulerEvents> {
 
   hasJob(jobId: string): boolean {
     return this.jobs.has(jobId);
+  }
+
+  /** Adds the requester's canaries to the job's check pool. */
+  addCanaries(
+    jobId: string,
+    canaries: { index: number; inputJson: string; expectedCanonical: string }[],
+  ): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    for (const c of canaries) {
+      job.checks.add({
+        source: 'canary',
+        index: c.index,
+        inputJson: c.inputJson,
+        expected: { kind: 'output', canonical: c.expectedCanonical },
+        results: [],
+        doneBy: new Set(),
+      });
+    }
+  }
+
+  /**
+   * Puts a settled task back in play with the results still trusted (after
+   * its volunteer was caught). False when the job is not loaded: the caller
+   * loads the job, which finds the task pending.
+   */
+  reopen(record: TaskRecord): boolean {
+    const job = this.jobs.get(record.jobId);
+    if (!job) return false;
+    if (!job.active.has(record.index)) this.admit(job, record);
+    return true;
   }
 
   /** Ends every lease of the job as cancelled and forgets it. */
@@ -168,6 +227,23 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     if (!v) return;
     v.banned = true;
     for (const lease of [...v.leases.values()]) this.endLease(lease, 'lost');
+    this.forgetResultsOf(volunteerId);
+  }
+
+  /**
+   * Takes a caught volunteer's results out of every task still in play and
+   * out of the check pools, then judges those tasks again without them.
+   */
+  forgetResultsOf(volunteerId: string): void {
+    for (const job of [...this.jobs.values()]) {
+      job.checks.dropVolunteer(volunteerId);
+      for (const task of [...job.active.values()]) {
+        const kept = task.results.filter((r) => r.volunteerId !== volunteerId);
+        if (kept.length === task.results.length) continue;
+        task.results = kept;
+        if (task.leases.size + task.needed === 0) this.verify(task);
+      }
+    }
   }
 
   /** Leases this volunteer could take now. */
@@ -182,7 +258,14 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     const v = this.volunteers.get(volunteerId);
     if (!v) return [];
     const issued: LeaseRecord[] = [];
+    const checkRate = this.checkRate(this.credibility(volunteerId));
     for (let free = this.freeCapacity(volunteerId); free > 0; free--) {
+      const check =
+        this.random() < checkRate ? this.pickCheck(volunteerId) : null;
+      if (check) {
+        issued.push(this.issueCheck(check.job, check.entry, v));
+        continue;
+      }
       const task = this.pick(volunteerId);
       if (!task) break;
       issued.push(this.issue(task, v));
@@ -199,9 +282,16 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   result(volunteerId: string, leaseId: number, input: ResultInput): boolean {
     const lease = this.leases.get(leaseId);
     if (!lease || lease.volunteerId !== volunteerId) return false;
+    const result: ResultRecord = { ...input, replicaId: leaseId, volunteerId };
+    const check = this.checkLeases.get(leaseId);
+    if (check) {
+      this.detachCheck(lease);
+      this.emit('result:recorded', { lease, result });
+      this.judgeCheck(check.job, check.entry, lease, result);
+      return true;
+    }
     const task = this.leaseTasks.get(leaseId)!;
     this.detach(lease, task);
-    const result: ResultRecord = { ...input, replicaId: leaseId, volunteerId };
     task.results.push(result);
     this.emit('result:recorded', { lease, result });
     this.verify(task);
@@ -353,6 +443,11 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     end: Exclude<LeaseEnd, 'returned'>,
     exclude = end === 'expired',
   ): void {
+    if (this.checkLeases.has(lease.id)) {
+      this.detachCheck(lease);
+      this.emit('lease:ended', { lease, end });
+      return;
+    }
     const task = this.leaseTasks.get(lease.id);
     if (!task) return;
     this.detach(lease, task);
@@ -383,28 +478,119 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     this.volunteers.get(lease.volunteerId)?.leases.delete(lease.id);
   }
 
+  /** A check from the best job that has one for this volunteer. */
+  private pickCheck(
+    volunteerId: string,
+  ): { job: JobState; entry: CheckEntry } | null {
+    for (const job of this.jobs.values()) {
+      const entry = job.checks.pick(volunteerId);
+      if (entry) return { job, entry };
+    }
+    return null;
+  }
+
+  private issueCheck(
+    job: JobState,
+    entry: CheckEntry,
+    v: VolunteerState,
+  ): LeaseRecord {
+    const now = this.clock();
+    const { timeoutMs } = job.info;
+    const lease: LeaseRecord = {
+      id: this.nextLeaseId++,
+      jobId: job.info.id,
+      taskIndex: entry.index,
+      inputJson: entry.inputJson,
+      volunteerId: v.id,
+      leasedAt: now,
+      deadline: now + this.prefetch * timeoutMs + graceMs(timeoutMs),
+      timeoutMs,
+      check: true,
+    };
+    entry.doneBy.add(v.id);
+    v.leases.set(lease.id, lease);
+    this.leases.set(lease.id, lease);
+    this.checkLeases.set(lease.id, { job, entry });
+    this.deadlines.push(lease.deadline, lease.id);
+    return lease;
+  }
+
+  private detachCheck(lease: LeaseRecord): void {
+    this.leases.delete(lease.id);
+    this.checkLeases.delete(lease.id);
+    this.volunteers.get(lease.volunteerId)?.leases.delete(lease.id);
+  }
+
+  /** Compares a check's result with the known output; a settled task that disagrees reopens. */
+  private judgeCheck(
+    job: JobState,
+    entry: CheckEntry,
+    lease: LeaseRecord,
+    result: ResultRecord,
+  ): void {
+    const compare = this.comparators.get(job.info.id)!;
+    const passed = compare(entry.expected, {
+      kind: result.kind,
+      canonical: result.canonical,
+    });
+    this.emit('check:done', { lease, result, source: entry.source, passed });
+    if (passed || entry.source === 'canary' || !this.jobs.has(job.info.id))
+      return;
+    job.checks.remove(entry);
+    if (job.active.has(entry.index)) return;
+    const results = [...entry.results, result];
+    this.emit('task:reopened', {
+      jobId: job.info.id,
+      index: entry.index,
+      results,
+    });
+    this.admit(job, {
+      jobId: job.info.id,
+      index: entry.index,
+      inputJson: entry.inputJson,
+      priority: job.open[0]?.priority ?? 1,
+      results,
+    });
+  }
+
   private verify(task: TaskState): void {
     const { info } = task.job;
     const counted: Counted<ResultRecord>[] = task.results.map((r) => ({
       value: { kind: r.kind, canonical: r.canonical },
+      credibility: this.credibility(r.volunteerId),
       item: r,
     }));
     const outstanding = task.leases.size + task.needed;
-    const decision = decide(
-      counted,
-      outstanding,
-      info,
-      this.comparators.get(info.id)!,
-    );
+    const params = {
+      mode: info.verification,
+      quorum: info.quorum,
+      maxReplicas: info.maxReplicas,
+      targetErrorRate: info.targetErrorRate,
+      minAgreeing: task.spotCheck ? 2 : 1,
+    };
+    const compare = this.comparators.get(info.id)!;
+    const decision = decide(counted, outstanding, params, compare);
     switch (decision.kind) {
       case 'settle':
         this.finish(task);
+        task.job.checks.add({
+          source: 'settled',
+          index: task.index,
+          inputJson: task.inputJson,
+          expected: {
+            kind: decision.winner.kind,
+            canonical: decision.winner.canonical,
+          },
+          results: task.results,
+          doneBy: new Set(task.results.map((r) => r.volunteerId)),
+        });
         this.emit('task:settled', {
           jobId: info.id,
           index: task.index,
           winner: decision.winner,
           agreed: decision.agreed,
           disagreed: decision.disagreed,
+          credibility: decision.credibility,
         });
         this.checkDrained(task.job);
         break;
@@ -482,6 +668,10 @@ export class Scheduler extends Emitter<SchedulerEvents> {
       lost: 0,
       open: false,
       expiredOn: null,
+      // Which adaptive tasks are always replicated is drawn here, unseen by volunteers.
+      spotCheck:
+        job.info.verification === 'adaptive' &&
+        this.random() < job.info.spotCheckRate,
     };
     job.active.set(task.index, task);
     if (task.results.length === 0) {

@@ -3,6 +3,7 @@
  * the tasks that want more replicas, kept sorted by (priority desc, index
  * asc) so that the head is what Smith's rule serves next.
  */
+import type { CheckPool } from './checks.ts';
 import type {
   JobInfo,
   LeaseRecord,
@@ -26,6 +27,8 @@ export interface TaskState {
   open: boolean;
   /** Volunteers whose lease of this task expired or crashed: it goes to others. */
   expiredOn: Set<string> | null;
+  /** Adaptive mode: this task is always replicated, whoever computes it. */
+  spotCheck: boolean;
 }
 
 export interface JobState {
@@ -38,6 +41,8 @@ export interface JobState {
   /** True once the store has no pending tasks past the cursor. */
   exhausted: boolean;
   lastServedAt: number;
+  /** Tasks with known outputs to test volunteers with. */
+  checks: CheckPool;
 }
 
 /** Whether `a` is served before `b`. */

@@ -15,6 +15,9 @@ export interface JobInfo {
   compare: Compare;
   timeoutMs: number;
   createdAt: number;
+  verification: 'quorum' | 'adaptive';
+  targetErrorRate: number;
+  spotCheckRate: number;
 }
 
 /** A task not yet settled, as loaded from the store. */
@@ -54,6 +57,8 @@ export interface LeaseRecord {
   leasedAt: number;
   deadline: number;
   timeoutMs: number;
+  /** A check: a task whose output is already known, run to test the volunteer. */
+  check?: true;
 }
 
 /** Reads pending tasks in priority order, a page at a time. */

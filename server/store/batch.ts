@@ -18,7 +18,8 @@ export interface ReplicaRow {
   output: string | null;
   error: string | null;
   resultHash: string | null;
-  verdict: 'pending' | 'agreed' | 'disagreed' | 'none';
+  /** `rejected`: the volunteer was caught; the result no longer counts. */
+  verdict: 'pending' | 'agreed' | 'disagreed' | 'rejected' | 'none';
 }
 
 export interface TaskEnd {
@@ -28,6 +29,8 @@ export interface TaskEnd {
   output: string | null;
   error: string | null;
   resultHash: string | null;
+  /** Probability that the settled output is right; null for failed tasks. */
+  credibility: number | null;
   at: number;
 }
 
@@ -37,6 +40,11 @@ export interface JobDelta {
   errored: number;
   replicas: number;
   reissued: number;
+  disagreements: number;
+  checks: number;
+  reopened: number;
+  /** Sum of (1 - credibility) over settlements, less that of reopened ones. */
+  errorSum: number;
   startedAt?: number;
 }
 
@@ -45,12 +53,19 @@ export interface VolunteerDelta {
   disagreed: number;
   errors: number;
   creditMs: number;
+  canariesPassed: number;
+  canariesFailed: number;
 }
 
 export class Batch {
   readonly replicas = new Map<number, ReplicaRow>();
   readonly verdicts = new Map<number, ReplicaRow['verdict']>();
-  readonly taskEnds: TaskEnd[] = [];
+  /** Task ends and reopens, applied in the order they happened. */
+  readonly taskOps: (
+    ({ op: 'end' } & TaskEnd) | { op: 'reopen'; jobId: string; index: number }
+  )[] = [];
+  /** Finished jobs put back to running because a task reopened. */
+  readonly jobReopens = new Set<string>();
   readonly jobDeltas = new Map<string, JobDelta>();
   readonly jobStates: { jobId: string; state: string; at: number }[] = [];
   readonly volunteerDeltas = new Map<string, VolunteerDelta>();
@@ -69,15 +84,32 @@ export class Batch {
     this.size++;
   }
 
+  /** Puts a settled task back to pending; the job, if finished, back to running. */
+  reopenTask(jobId: string, index: number): void {
+    this.taskOps.push({ op: 'reopen', jobId, index });
+    this.jobReopens.add(jobId);
+    this.size++;
+  }
+
   endTask(end: TaskEnd): void {
-    this.taskEnds.push(end);
+    this.taskOps.push({ op: 'end', ...end });
     this.size++;
   }
 
   job(jobId: string): JobDelta {
     let delta = this.jobDeltas.get(jobId);
     if (!delta) {
-      delta = { settled: 0, failed: 0, errored: 0, replicas: 0, reissued: 0 };
+      delta = {
+        settled: 0,
+        failed: 0,
+        errored: 0,
+        replicas: 0,
+        reissued: 0,
+        disagreements: 0,
+        checks: 0,
+        reopened: 0,
+        errorSum: 0,
+      };
       this.jobDeltas.set(jobId, delta);
     }
     return delta;
@@ -91,7 +123,14 @@ export class Batch {
   volunteer(volunteerId: string): VolunteerDelta {
     let delta = this.volunteerDeltas.get(volunteerId);
     if (!delta) {
-      delta = { agreed: 0, disagreed: 0, errors: 0, creditMs: 0 };
+      delta = {
+        agreed: 0,
+        disagreed: 0,
+        errors: 0,
+        creditMs: 0,
+        canariesPassed: 0,
+        canariesFailed: 0,
+      };
       this.volunteerDeltas.set(volunteerId, delta);
     }
     return delta;
@@ -107,15 +146,26 @@ export function batchApplier(db: Db): (batch: Batch) => void {
        @endedAt, @elapsedMs, @output, @error, @resultHash, @verdict)`,
   );
   const setVerdict = db.prepare('UPDATE replicas SET verdict = ? WHERE id = ?');
+  const reopenJob = db.prepare(
+    `UPDATE jobs SET state = 'running', finished_at = NULL
+     WHERE id = ? AND state IN ('done', 'failed')`,
+  );
+  const reopen = db.prepare(
+    `UPDATE tasks SET state = 'pending', output = NULL, error = NULL, result_hash = NULL,
+       credibility = NULL, settled_at = NULL
+     WHERE job_id = ? AND idx = ? AND state = 'settled'`,
+  );
   const endTask = db.prepare(
     `UPDATE tasks SET state = @state, output = @output, error = @error,
-       result_hash = @resultHash, settled_at = @at
+       result_hash = @resultHash, credibility = @credibility, settled_at = @at
      WHERE job_id = @jobId AND idx = @index AND state = 'pending'`,
   );
   const jobDelta = db.prepare(
     `UPDATE jobs SET settled = settled + @settled, failed = failed + @failed,
        errored = errored + @errored, replicas = replicas + @replicas,
-       reissued = reissued + @reissued,
+       reissued = reissued + @reissued, disagreements = disagreements + @disagreements,
+       checks = checks + @checks, reopened = reopened + @reopened,
+       error_sum = error_sum + @errorSum,
        started_at = coalesce(started_at, @startedAt),
        state = CASE WHEN state = 'queued' AND @startedAt IS NOT NULL THEN 'running' ELSE state END
      WHERE id = @jobId`,
@@ -127,13 +177,19 @@ export function batchApplier(db: Db): (batch: Batch) => void {
   );
   const volunteerDelta = db.prepare(
     `UPDATE volunteers SET agreed = agreed + @agreed, disagreed = disagreed + @disagreed,
-       errors = errors + @errors, credit_ms = credit_ms + @creditMs
+       errors = errors + @errors, credit_ms = credit_ms + @creditMs,
+       canaries_passed = canaries_passed + @canariesPassed,
+       canaries_failed = canaries_failed + @canariesFailed
      WHERE id = @volunteerId`,
   );
   return db.transaction((batch: Batch) => {
     for (const row of batch.replicas.values()) insertReplica.run(row);
     for (const [id, verdict] of batch.verdicts) setVerdict.run(verdict, id);
-    for (const end of batch.taskEnds) endTask.run(end);
+    for (const t of batch.taskOps) {
+      if (t.op === 'reopen') reopen.run(t.jobId, t.index);
+      else endTask.run(t);
+    }
+    for (const jobId of batch.jobReopens) reopenJob.run(jobId);
     for (const [jobId, d] of batch.jobDeltas) {
       jobDelta.run({ jobId, ...d, startedAt: d.startedAt ?? null });
     }

@@ -14,7 +14,17 @@ export interface JobParams {
   timeoutMs: number;
   weight: number;
   estimatedTaskMs: number;
+  verification: 'quorum' | 'adaptive';
+  targetErrorRate: number;
+  spotCheckRate: number;
 }
+
+/** Parameters stored before a field existed read as its default. */
+const PARAM_DEFAULTS = {
+  verification: 'quorum',
+  targetErrorRate: 0.01,
+  spotCheckRate: 0.1,
+} as const;
 
 export interface JobRow {
   id: string;
@@ -31,6 +41,10 @@ export interface JobRow {
   errored: number;
   replicas: number;
   reissued: number;
+  disagreements: number;
+  checks: number;
+  reopened: number;
+  errorSum: number;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -38,7 +52,8 @@ export interface JobRow {
 
 const COLUMNS = `id, owner, name, description, code_hash AS codeHash, params, state,
   inputs_complete AS inputsComplete, total, settled, failed, errored, replicas,
-  reissued, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt`;
+  reissued, disagreements, checks, reopened, error_sum AS errorSum,
+  created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt`;
 
 function toRow(raw: unknown): JobRow | undefined {
   if (!raw) return undefined;
@@ -48,7 +63,10 @@ function toRow(raw: unknown): JobRow | undefined {
   };
   return {
     ...r,
-    params: JSON.parse(r.params) as JobParams,
+    params: {
+      ...PARAM_DEFAULTS,
+      ...(JSON.parse(r.params) as Partial<JobParams>),
+    } as JobParams,
     inputsComplete: r.inputsComplete === 1,
   };
 }
@@ -77,6 +95,17 @@ export function jobQueries(db: Db) {
   );
   const unfinished = db.prepare(
     `SELECT ${COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at`,
+  );
+  const insertCanary = db.prepare(
+    'INSERT INTO canaries (job_id, position, input, expected) VALUES (?, ?, ?, ?)',
+  );
+  const canaries = db.prepare(
+    'SELECT position, input, expected FROM canaries WHERE job_id = ? ORDER BY position',
+  );
+  const bannedOnJob = db.prepare(
+    `SELECT count(DISTINCT r.volunteer_id) AS n FROM replicas r
+     JOIN volunteers v ON v.id = r.volunteer_id
+     WHERE r.job_id = ? AND v.banned_at IS NOT NULL`,
   );
   const complete = db.prepare(
     'UPDATE jobs SET inputs_complete = 1, total = ? WHERE id = ?',
@@ -119,6 +148,27 @@ export function jobQueries(db: Db) {
     },
     unfinished(): JobRow[] {
       return unfinished.all().map((r) => toRow(r)!);
+    },
+    addCanaries(
+      id: string,
+      rows: { inputJson: string; expectedJson: string }[],
+    ): void {
+      rows.forEach((r, i) =>
+        insertCanary.run(id, i, r.inputJson, r.expectedJson),
+      );
+    },
+    canaries(
+      id: string,
+    ): { position: number; input: string; expected: string }[] {
+      return canaries.all(id) as {
+        position: number;
+        input: string;
+        expected: string;
+      }[];
+    },
+    /** Volunteers who worked on the job and are now banned. */
+    bannedVolunteers(id: string): number {
+      return (bannedOnJob.get(id) as { n: number }).n;
     },
     code(hash: string): string | undefined {
       return (getCode.get(hash) as { source: string } | undefined)?.source;

@@ -88,4 +88,24 @@ export const MIGRATIONS: readonly string[] = [
     banned_at INTEGER
   );
   `,
+  // 2: trust: credibility records, canaries, per-job trust counters.
+  `
+  ALTER TABLE volunteers ADD COLUMN canaries_passed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE volunteers ADD COLUMN canaries_failed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE volunteers ADD COLUMN banned_reason TEXT;
+  ALTER TABLE tasks ADD COLUMN credibility REAL;
+  ALTER TABLE jobs ADD COLUMN disagreements INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN error_sum REAL NOT NULL DEFAULT 0;
+  -- Inputs with known outputs; task index = the job's total + position.
+  CREATE TABLE canaries (
+    job_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    input TEXT NOT NULL,
+    expected TEXT NOT NULL,
+    PRIMARY KEY (job_id, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX replicas_volunteer ON replicas (volunteer_id, verdict);
+  `,
 ];

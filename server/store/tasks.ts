@@ -85,6 +85,21 @@ export function taskQueries(db: Db) {
     'DELETE FROM tasks WHERE job_id = ? AND idx >= ?',
   );
   const maxReplica = db.prepare('SELECT max(id) AS id FROM replicas');
+  const settledWith = db.prepare(
+    `SELECT DISTINCT r.job_id AS jobId, r.task_idx AS "index" FROM replicas r
+     JOIN tasks t ON t.job_id = r.job_id AND t.idx = r.task_idx
+     WHERE r.volunteer_id = ? AND r.verdict = 'agreed' AND t.state = 'settled'`,
+  );
+  const returned = db.prepare(
+    `SELECT id AS replicaId, task_idx AS taskIndex, volunteer_id AS volunteerId,
+       output, error, result_hash AS hash, elapsed_ms AS elapsedMs
+     FROM replicas
+     WHERE job_id = ? AND task_idx = ? AND state = 'returned' AND verdict <> 'rejected'
+     ORDER BY id`,
+  );
+  const priorityOf = db.prepare(
+    'SELECT priority FROM tasks WHERE job_id = ? AND idx = ?',
+  );
 
   return {
     /** Inserts tasks at consecutive indexes from `firstIndex`, in one transaction. */
@@ -145,6 +160,19 @@ export function taskQueries(db: Db) {
     },
     replicas(jobId: string, index: number): ReplicaView[] {
       return replicasOf.all(jobId, index) as ReplicaView[];
+    },
+    /** Settled tasks in whose winning group the volunteer's result stands. */
+    settledWith(volunteerId: string): { jobId: string; index: number }[] {
+      return settledWith.all(volunteerId) as { jobId: string; index: number }[];
+    },
+    /** Every result a task received that has not been rejected. */
+    resultsOf(jobId: string, index: number): ResultRecord[] {
+      return (returned.all(jobId, index) as RawResult[]).map(toResult);
+    },
+    priority(jobId: string, index: number): number {
+      const row = priorityOf.get(jobId, index) as
+        { priority: number } | undefined;
+      return row?.priority ?? 1;
     },
     maxReplicaId(): number {
       return (maxReplica.get() as { id: number | null }).id ?? 0;

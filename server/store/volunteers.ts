@@ -11,11 +11,16 @@ export interface VolunteerRow {
   disagreed: number;
   errors: number;
   creditMs: number;
+  canariesPassed: number;
+  canariesFailed: number;
   bannedAt: number | null;
+  bannedReason: string | null;
 }
 
 const COLUMNS = `id, agent, created_at AS createdAt, last_seen_at AS lastSeenAt, agreed,
-  disagreed, errors, credit_ms AS creditMs, banned_at AS bannedAt`;
+  disagreed, errors, credit_ms AS creditMs, canaries_passed AS canariesPassed,
+  canaries_failed AS canariesFailed, banned_at AS bannedAt,
+  banned_reason AS bannedReason`;
 
 export function volunteerQueries(db: Db) {
   const insert = db.prepare(
@@ -30,7 +35,8 @@ export function volunteerQueries(db: Db) {
     'UPDATE volunteers SET last_seen_at = ?, agent = ? WHERE id = ?',
   );
   const ban = db.prepare(
-    'UPDATE volunteers SET banned_at = ? WHERE id = ? AND banned_at IS NULL',
+    `UPDATE volunteers SET banned_at = ?, banned_reason = ?
+     WHERE id = ? AND banned_at IS NULL`,
   );
   const recent = db.prepare(
     `SELECT ${COLUMNS} FROM volunteers ORDER BY last_seen_at DESC LIMIT ?`,
@@ -53,8 +59,8 @@ export function volunteerQueries(db: Db) {
     touch(id: string, agent: string | null): void {
       touch.run(Date.now(), agent, id);
     },
-    ban(id: string): boolean {
-      return ban.run(Date.now(), id).changes > 0;
+    ban(id: string, reason: string): boolean {
+      return ban.run(Date.now(), reason, id).changes > 0;
     },
     recent(limit: number): VolunteerRow[] {
       return recent.all(limit) as VolunteerRow[];

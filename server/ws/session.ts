@@ -292,10 +292,6 @@ export class VolunteerSession {
     this.creditChanged = true;
   }
 
-  record(): { agreed: number; rejected: number } {
-    return { agreed: this.agreed, rejected: this.rejected };
-  }
-
   /** Asks for a refill of free slots once the current tick's frames are handled. */
   requestFill(): void {
     if (this.fillRequested) return;
