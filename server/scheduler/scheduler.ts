@@ -27,6 +27,7 @@ import {
 } from './task-state.ts';
 import { decide, type Counted } from '../verify/quorum.ts';
 import { CheckPool, defaultCheckRate, type CheckEntry } from './checks.ts';
+import { TaskTiming, softDeadline } from './timing.ts';
 import { comparatorFor, type Comparator } from '../verify/compare.ts';
 import type {
   JobInfo,
@@ -84,6 +85,8 @@ export interface SchedulerEvents {
   };
   /** Every task of the job has settled or failed. */
   'job:drained': { jobId: string };
+  /** A lease passed its soft deadline, or idle capacity overtook it: a backup replica is out. */
+  'task:backup': { jobId: string; index: number; reason: 'overdue' | 'idle' };
   /** Tasks became available to volunteers that had nothing to do. */
   'work:available': undefined;
 }
@@ -110,6 +113,8 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   private readonly leases = new Map<number, LeaseRecord>();
   private readonly leaseTasks = new Map<number, TaskState>();
   private readonly deadlines = new DeadlineHeap();
+  private readonly softDeadlines = new DeadlineHeap();
+  readonly timing = new TaskTiming();
   private readonly ownerTime = new Map<string, number>();
   private systemTime = 0;
   private nextLeaseId: number;
@@ -266,7 +271,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
         issued.push(this.issueCheck(check.job, check.entry, v));
         continue;
       }
-      const task = this.pick(volunteerId);
+      const task = this.pick(volunteerId) ?? this.idleBackup(volunteerId);
       if (!task) break;
       issued.push(this.issue(task, v));
     }
@@ -292,6 +297,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     }
     const task = this.leaseTasks.get(leaseId)!;
     this.detach(lease, task);
+    this.timing.observe(lease.jobId, volunteerId, input.elapsedMs);
     task.results.push(result);
     this.emit('result:recorded', { lease, result });
     this.verify(task);
@@ -306,6 +312,11 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     if (deadline > lease.deadline) {
       lease.deadline = deadline;
       this.deadlines.push(deadline, leaseId);
+    }
+    const expected = this.timing.expectedMs(lease.jobId, volunteerId);
+    if (lease.softDeadline !== undefined && expected !== null) {
+      lease.softDeadline = softDeadline(this.clock(), expected, 0, 1);
+      this.softDeadlines.push(lease.softDeadline, leaseId);
     }
     return true;
   }
@@ -335,6 +346,14 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     });
     const expired = ids.map((id) => this.leases.get(id)!);
     for (const lease of expired) this.endLease(lease, 'expired');
+    const overdue = this.softDeadlines.popDue(this.clock(), (id, deadline) => {
+      const lease = this.leases.get(id);
+      return lease !== undefined && lease.softDeadline === deadline;
+    });
+    for (const id of overdue) {
+      const task = this.leaseTasks.get(id);
+      if (task) this.backup(task, 'overdue');
+    }
     return expired;
   }
 
@@ -423,6 +442,11 @@ export class Scheduler extends Emitter<SchedulerEvents> {
       deadline: now + this.prefetch * timeoutMs + graceMs(timeoutMs),
       timeoutMs,
     };
+    const expected = this.timing.expectedMs(lease.jobId, v.id);
+    if (expected !== null) {
+      lease.softDeadline = softDeadline(now, expected, v.leases.size, v.slots);
+      this.softDeadlines.push(lease.softDeadline, lease.id);
+    }
     task.needed--;
     if (task.needed <= 0) closeTask(task);
     task.leases.set(lease.id, lease);
@@ -435,6 +459,59 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     this.systemTime = time;
     this.ownerTime.set(owner, time + 1);
     return lease;
+  }
+
+  /**
+   * Asks for one more replica of a task whose lease is slow (MapReduce's
+   * backup tasks): the first quorum wins and the other leases are cancelled.
+   */
+  private backup(task: TaskState, reason: 'overdue' | 'idle'): boolean {
+    const { info } = task.job;
+    if (task.backedUp || !task.job.active.has(task.index)) return false;
+    if (
+      task.results.length + task.leases.size + task.needed >=
+      info.maxReplicas
+    )
+      return false;
+    task.backedUp = true;
+    task.needed++;
+    openTask(task);
+    this.emit('task:backup', { jobId: info.id, index: task.index, reason });
+    if (reason === 'overdue') this.emit('work:available', undefined);
+    return true;
+  }
+
+  /**
+   * Idle capacity at the tail of a job (nothing new left to lease): a backup
+   * replica of the task whose oldest lease has been out longest.
+   */
+  private idleBackup(volunteerId: string): TaskState | null {
+    const now = this.clock();
+    let best: TaskState | null = null;
+    let bestSince = Infinity;
+    for (const job of this.jobs.values()) {
+      if (!job.exhausted || job.open.length > 0) continue;
+      const minAgeMs = Math.max(
+        1000,
+        this.timing.expectedMs(job.info.id, volunteerId) ?? 0,
+      );
+      for (const task of job.active.values()) {
+        if (
+          task.backedUp ||
+          task.leases.size === 0 ||
+          hasTouched(task, volunteerId)
+        )
+          continue;
+        let since = Infinity;
+        for (const lease of task.leases.values())
+          since = Math.min(since, lease.leasedAt);
+        if (now - since >= minAgeMs && since < bestSince) {
+          best = task;
+          bestSince = since;
+        }
+      }
+    }
+    return best && this.backup(best, 'idle') ? best : null;
   }
 
   /** Ends a lease without a result; `exclude` keeps the task from that volunteer. */
@@ -638,6 +715,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     if (!this.jobs.has(job.info.id)) return true;
     this.jobs.delete(job.info.id);
     this.comparators.delete(job.info.id);
+    this.timing.forgetJob(job.info.id);
     this.emit('job:drained', { jobId: job.info.id });
     return true;
   }
@@ -672,6 +750,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
       spotCheck:
         job.info.verification === 'adaptive' &&
         this.random() < job.info.spotCheckRate,
+      backedUp: false,
     };
     job.active.set(task.index, task);
     if (task.results.length === 0) {

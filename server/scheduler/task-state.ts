@@ -29,6 +29,8 @@ export interface TaskState {
   expiredOn: Set<string> | null;
   /** Adaptive mode: this task is always replicated, whoever computes it. */
   spotCheck: boolean;
+  /** A backup replica was issued for a slow lease; one is enough. */
+  backedUp: boolean;
 }
 
 export interface JobState {

@@ -170,3 +170,44 @@ test("a crashed worker is the volunteer's failure: the replica is re-issued, not
   assert.equal(task.body.replicas[0].state, 'lost');
   broken.close();
 });
+
+test('a straggler does not hold up the end of a job: idle volunteers overtake it', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  const fast = [1, 2].map(() =>
+    startNodeVolunteer({ url: server.url, slots: 1 }),
+  );
+  const straggler = startNodeVolunteer({
+    url: server.url,
+    slots: 1,
+    delayMs: 60_000,
+  });
+  t.after(() => Promise.all([...fast, straggler].map((v) => v.stop())));
+  const created = await client.post('/api/jobs', {
+    name: 'tail',
+    code: 'export default async (n) => n + 1;',
+    inputs: Array.from({ length: 30 }, (_, i) => i),
+    redundancy: 1,
+    quorum: 1,
+  });
+  const job = await waitForJob(client, created.body.id, 60_000);
+  assert.equal(job.state, 'done');
+  const lines = parseLines(
+    (await client.get(`/api/jobs/${job.id}/results`)).text,
+  );
+  assert.deepEqual(
+    lines.map((l) => l.output),
+    Array.from({ length: 30 }, (_, i) => i + 1),
+  );
+  const stragglerId = straggler.client.volunteerId;
+  const overtaken = server.store.db
+    .prepare(
+      "SELECT count(*) AS n FROM replicas WHERE job_id = ? AND volunteer_id = ? AND state = 'cancelled'",
+    )
+    .get(job.id, stragglerId) as { n: number };
+  assert.ok(
+    overtaken.n >= 1,
+    "the straggler's leases were overtaken and cancelled",
+  );
+});

@@ -7,6 +7,7 @@
 import WebSocket from 'ws';
 import {
   VolunteerClient,
+  type Executor,
   type SocketLike,
   type VolunteerClientOptions,
 } from '../../shared/volunteer-client.ts';
@@ -19,6 +20,8 @@ export interface NodeVolunteerOptions {
   token?: string;
   transformOutput?: VolunteerClientOptions['transformOutput'];
   reconnect?: VolunteerClientOptions['reconnect'];
+  /** Fault injection for tests: every task reports this much later, as a slow device would. */
+  delayMs?: number;
 }
 
 export interface NodeVolunteer {
@@ -35,10 +38,34 @@ export function wsUrlOf(url: string): string {
   return u.toString();
 }
 
+/** An executor whose tasks finish `delayMs` late: a straggler. */
+function slowed(inner: Executor, delayMs: number): Executor {
+  const timers = new Map<number, () => void>();
+  return {
+    async run(run) {
+      const outcome = await inner.run(run);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        timers.set(run.lease.leaseId, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      timers.delete(run.lease.leaseId);
+      return { ...outcome, elapsedMs: outcome.elapsedMs + delayMs };
+    },
+    cancel(leaseId) {
+      timers.get(leaseId)?.();
+      inner.cancel(leaseId);
+    },
+  };
+}
+
 export function startNodeVolunteer(
   options: NodeVolunteerOptions,
 ): NodeVolunteer {
-  const pool = new ThreadPool(options.slots);
+  const threads = new ThreadPool(options.slots);
+  const pool = options.delayMs ? slowed(threads, options.delayMs) : threads;
   const client = new VolunteerClient({
     url: wsUrlOf(options.url),
     slots: options.slots,
@@ -56,7 +83,7 @@ export function startNodeVolunteer(
     client,
     async stop() {
       client.stop();
-      await pool.close();
+      await threads.close();
     },
   };
 }
