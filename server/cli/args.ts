@@ -129,10 +129,9 @@ export function numberFlag(
     raw.trim() !== '' &&
     Number.isFinite(n) &&
     (kind === 'number' || Number.isInteger(n));
+  const what = kind === 'integer' ? 'a whole number' : 'a number';
   if (!ok)
-    throw new UsageError(
-      `--${name} must be ${kind === 'integer' ? 'a whole number' : 'a number'}, got '${String(raw)}'`,
-    );
+    throw new UsageError(`--${name} must be ${what}, got '${String(raw)}'`);
   return n;
 }
 

@@ -42,10 +42,12 @@ export function positionals(ctx: Context, ...names: string[]): string[] {
       `'tabgrid ${ctx.command}' needs ${names.slice(got.length).join(' ')}`,
       ctx.command,
     );
-  if (got.length > names.length)
+  if (got.length > names.length) {
+    const wanted = names.length === 0 ? 'no arguments' : names.join(' ');
     throw new UsageError(
-      `'tabgrid ${ctx.command}' takes ${names.length || 'no'} argument${names.length === 1 ? '' : 's'}, got extra '${got[names.length]}'`,
+      `'tabgrid ${ctx.command}' takes ${wanted}; '${got[names.length]}' is extra`,
       ctx.command,
     );
+  }
   return got;
 }

@@ -62,7 +62,8 @@ export async function resultsCommand(ctx: Context): Promise<number> {
     await watch(ctx, job, { cancelOnInterrupt: false });
   else if (view.state === 'queued' || view.state === 'running')
     ctx.stderr.write(
-      `tabgrid: job ${view.id} is ${view.state}; ${ended(view)} of ${view.counts.total} tasks have ended so far\n`,
+      `tabgrid: job ${view.id} is ${view.state}; ` +
+        `${ended(view)} of ${view.counts.total} tasks have ended so far\n`,
     );
   const format = ctx.values.csv === true ? 'csv' : 'jsonl';
   for await (const chunk of job.download(format, { signal: ctx.signal }))
@@ -185,7 +186,11 @@ function finishedCleanly(view: JobView): boolean {
 
 function summary(view: JobView): string {
   const c = view.counts;
-  return `job ${view.id} ${view.state}: ${c.settled - c.errored} of ${c.total} tasks with an output, ${c.errored} errored, ${c.failed} failed`;
+  const outputs = c.settled - c.errored;
+  return (
+    `job ${view.id} ${view.state}: ${outputs} of ${c.total} tasks ` +
+    `with an output, ${c.errored} errored, ${c.failed} failed`
+  );
 }
 
 function describeJob(view: JobView): string {
@@ -201,7 +206,8 @@ function describeJob(view: JobView): string {
     ],
     [
       'tasks',
-      `${c.total} total, ${c.settled} settled (${c.errored} errored), ${c.failed} failed, ${c.pending} pending`,
+      `${c.total} total, ${c.settled} settled (${c.errored} errored), ` +
+        `${c.failed} failed, ${c.pending} pending`,
     ],
     [
       'replicas',

@@ -159,7 +159,8 @@ export async function inputsFromFlags(
 function fromStdin(stdin: NodeJS.ReadStream): InputSource {
   if (stdin.isTTY)
     throw new UsageError(
-      'inputs are read from stdin as JSON Lines; redirect a file in (< inputs.jsonl) or give --inputs FILE',
+      'inputs are read from stdin as JSON Lines; ' +
+        'redirect a file in (< inputs.jsonl) or give --inputs FILE',
     );
   return { kind: 'stream', upload: { format: 'jsonl', body: stdin } };
 }

@@ -3,10 +3,11 @@
  * Exits once stdout and stderr have taken everything written to them.
  */
 import { runCli } from './cli.ts';
+import { Interrupted } from './context.ts';
 
 const interrupt = new AbortController();
 // The first Ctrl-C asks the command to stop cleanly; a second one kills.
-process.once('SIGINT', () => interrupt.abort());
+process.once('SIGINT', () => interrupt.abort(new Interrupted('interrupted')));
 
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   // The reader went away (`tabgrid results ID | head`): nothing more to say.

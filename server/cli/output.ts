@@ -81,8 +81,9 @@ export function describeMisses(
   total: number,
   detailed = 10,
 ): string {
+  const indexes = formatIndexes(misses.map((m) => m.index));
   const lines = [
-    `tabgrid: ${misses.length} of ${total} tasks have no output: ${formatIndexes(misses.map((m) => m.index))}`,
+    `tabgrid: ${misses.length} of ${total} tasks have no output: ${indexes}`,
   ];
   for (const m of misses.slice(0, detailed)) {
     const why = m.message ? `: ${firstLine(m.message)}` : '';

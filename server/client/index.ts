@@ -9,8 +9,9 @@
  * Every failure the server reports throws TabgridApiError with its `code`.
  */
 import { Http } from './http.ts';
-import { Job } from './job.ts';
+import { Job, type JobOptions } from './job.ts';
 import { jsonLinesBody, rawBody } from './streams.ts';
+import type { WatchMode } from './watch.ts';
 import type {
   CreatedKey,
   JobSpecInput,
@@ -21,6 +22,7 @@ import type {
 
 export { Job } from './job.ts';
 export type { JobEvents, ResultsOptions, WaitOptions } from './job.ts';
+export type { WatchMode } from './watch.ts';
 export { TabgridApiError, TabgridConnectionError } from './errors.ts';
 export * from './types.ts';
 
@@ -29,7 +31,12 @@ export interface ClientOptions {
   url: string;
   /** An API key, sent as `Authorization: Bearer <key>`. */
   key?: string | undefined;
-  /** Pause between polls of a job's view while it is watched; default 500. */
+  /**
+   * How a watched job is followed: the server's event stream (the default;
+   * polling when the server has none), or always polling.
+   */
+  watch?: WatchMode;
+  /** Pause between polls, and before reconnecting a dropped stream; default 500. */
   pollIntervalMs?: number;
 }
 
@@ -50,12 +57,15 @@ export class Client {
   readonly url: string;
   readonly keys: KeyApi;
   readonly #http: Http;
-  readonly #pollIntervalMs: number;
+  readonly #jobOptions: JobOptions;
 
   constructor(options: ClientOptions) {
     this.#http = new Http(options.url, options.key);
     this.url = this.#http.baseUrl;
-    this.#pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.#jobOptions = {
+      watch: options.watch ?? 'events',
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+    };
     this.keys = new KeyApi(this.#http);
   }
 
@@ -88,7 +98,7 @@ export class Client {
 
   /** A handle on an existing job; nothing is fetched until it is used. */
   job(id: string): Job {
-    return new Job(this.#http, id, this.#pollIntervalMs);
+    return new Job(this.#http, id, this.#jobOptions);
   }
 
   /** The caller's jobs, newest first. */
@@ -119,7 +129,7 @@ export class Client {
   }
 
   #job(view: JobView): Job {
-    return new Job(this.#http, view.id, this.#pollIntervalMs, view);
+    return new Job(this.#http, view.id, this.#jobOptions, view);
   }
 }
 

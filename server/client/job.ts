@@ -1,20 +1,20 @@
 /**
- * A handle on one job. Its view is polled (GET /api/jobs/:id, every
- * `pollIntervalMs`) only while someone listens for `progress` or waits, and
- * never after the job reaches a final state, which it cannot leave. There is
- * no push endpoint yet, so polling is the whole of "live".
+ * A handle on one job. Its view is followed (see watch.ts) only while
+ * someone listens for `progress` or waits, and never after the job reaches a
+ * final state, which it cannot leave. When the last listener or waiter goes,
+ * the watch stops, so an idle handle holds no connection open.
  */
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TabgridApiError, TabgridConnectionError } from './errors.ts';
 import type { Http } from './http.ts';
 import { readLines } from './streams.ts';
 import { FINAL_STATES, type JobView, type ResultLine } from './types.ts';
+import { fetchView, watchJob, type WatchMode } from './watch.ts';
 
 export interface JobEvents {
   /** The job's view, whenever its state or counts change. */
   progress: [JobView];
-  /** Polling gave up; emitted only when something listens for it. */
+  /** Following the job gave up; emitted only when something listens for it. */
   error: [Error];
 }
 
@@ -27,8 +27,10 @@ export interface ResultsOptions extends WaitOptions {
   wait?: boolean;
 }
 
-/** Consecutive transient poll failures tolerated, with doubling pauses between them. */
-const MAX_POLL_RETRIES = 5;
+export interface JobOptions {
+  watch: WatchMode;
+  pollIntervalMs: number;
+}
 
 interface Waiter {
   resolve(view: JobView): void;
@@ -38,37 +40,38 @@ interface Waiter {
 export class Job extends EventEmitter<JobEvents> {
   readonly id: string;
   readonly #http: Http;
-  readonly #pollIntervalMs: number;
+  readonly #options: JobOptions;
   readonly #waiters = new Set<Waiter>();
   #latest: JobView | undefined;
   #final: JobView | undefined;
-  #polling = false;
+  /** Stops the running watch; undefined when none runs. */
+  #watching: AbortController | undefined;
 
-  constructor(http: Http, id: string, pollIntervalMs: number, view?: JobView) {
+  constructor(http: Http, id: string, options: JobOptions, view?: JobView) {
     super();
     this.id = id;
     this.#http = http;
-    this.#pollIntervalMs = pollIntervalMs;
+    this.#options = options;
     if (view) this.#observe(view, false);
-    // The typed emitter does not name `newListener`; it is still emitted.
-    (this as EventEmitter).on('newListener', (event: string) => {
-      // The listener is added after this returns; start once it is there.
-      if (event === 'progress') queueMicrotask(() => this.#ensurePolling());
+    // The typed emitter does not name these events; Node emits them anyway.
+    const untyped = this as EventEmitter;
+    untyped.on('newListener', (event: string) => {
+      // The listener is added after this returns; look once it is there.
+      if (event === 'progress') queueMicrotask(() => this.#ensureWatching());
+    });
+    untyped.on('removeListener', (event: string) => {
+      if (event === 'progress') this.#stopIfUnwanted();
     });
   }
 
-  /** The last view fetched, if any. */
+  /** The last view seen, if any. */
   get latest(): JobView | undefined {
     return this.#latest;
   }
 
   /** Fetches the job's view now. */
   async status(options: WaitOptions = {}): Promise<JobView> {
-    const view = await this.#http.json<JobView>(
-      'GET',
-      `/api/jobs/${encodeURIComponent(this.id)}`,
-      { signal: options.signal },
-    );
+    const view = await fetchView(this.#http, this.id, options.signal);
     this.#observe(view, true);
     return view;
   }
@@ -81,6 +84,7 @@ export class Job extends EventEmitter<JobEvents> {
       if (signal?.aborted) return reject(signal.reason);
       const onAbort = () => {
         this.#waiters.delete(waiter);
+        this.#stopIfUnwanted();
         reject(signal!.reason);
       };
       const waiter: Waiter = {
@@ -95,7 +99,7 @@ export class Job extends EventEmitter<JobEvents> {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.add(waiter);
-      this.#ensurePolling();
+      this.#ensureWatching();
     });
   }
 
@@ -170,31 +174,32 @@ export class Job extends EventEmitter<JobEvents> {
     return this.#waiters.size > 0 || this.listenerCount('progress') > 0;
   }
 
-  #ensurePolling(): void {
-    if (this.#polling || this.#final || !this.#wanted()) return;
-    this.#polling = true;
-    void this.#pollLoop().finally(() => {
-      this.#polling = false;
-      // A waiter may have arrived while the loop was deciding to stop.
-      this.#ensurePolling();
-    });
+  #ensureWatching(): void {
+    if (this.#watching || this.#final || !this.#wanted()) return;
+    const controller = new AbortController();
+    this.#watching = controller;
+    let failed = false;
+    watchJob(this.#http, this.id, {
+      mode: this.#options.watch,
+      pollIntervalMs: this.#options.pollIntervalMs,
+      signal: controller.signal,
+      onView: (view) => this.#observe(view, true),
+      isDone: () => this.#final !== undefined,
+    })
+      .catch((err: Error) => {
+        failed = true;
+        this.#fail(err);
+      })
+      .finally(() => {
+        this.#watching = undefined;
+        // Someone may have come while the watch was ending. After a failure
+        // only a new waiter restarts it, so listeners alone cannot spin.
+        if (!failed || this.#waiters.size > 0) this.#ensureWatching();
+      });
   }
 
-  async #pollLoop(): Promise<void> {
-    let failures = 0;
-    while (!this.#final && this.#wanted()) {
-      try {
-        await this.status();
-        failures = 0;
-      } catch (err) {
-        if (!isTransient(err) || ++failures > MAX_POLL_RETRIES) {
-          this.#fail(err as Error);
-          return;
-        }
-      }
-      if (this.#final || !this.#wanted()) return;
-      await sleep(this.#pollIntervalMs * 2 ** failures);
-    }
+  #stopIfUnwanted(): void {
+    if (!this.#wanted()) this.#watching?.abort();
   }
 
   #fail(err: Error): void {
@@ -202,15 +207,6 @@ export class Job extends EventEmitter<JobEvents> {
     this.#waiters.clear();
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
-}
-
-/** Worth another try: the network, rate limiting, or a coordinator restarting. */
-function isTransient(err: unknown): boolean {
-  if (err instanceof TabgridConnectionError) return true;
-  return (
-    err instanceof TabgridApiError &&
-    (err.statusCode === 429 || err.statusCode >= 500)
-  );
 }
 
 function parseResultLine(line: string): ResultLine {

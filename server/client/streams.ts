@@ -103,3 +103,41 @@ export async function* readLines(
   carry += decoder.decode();
   if (carry !== '') yield carry;
 }
+
+/** One server-sent event: its `event:` name (default `message`) and `data:` text. */
+export interface ServerEvent {
+  event: string;
+  data: string;
+}
+
+/**
+ * The events of a `text/event-stream` body. Comments (`: ...`) are skipped;
+ * multi-line `data:` is joined with newlines, as the format says.
+ */
+export async function* readEvents(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<ServerEvent> {
+  const decoder = new TextDecoder();
+  let carry = '';
+  let event = 'message';
+  let data: string[] = [];
+  for await (const chunk of body) {
+    const lines = (carry + decoder.decode(chunk, { stream: true })).split('\n');
+    carry = lines.pop()!;
+    for (const raw of lines) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line === '') {
+        if (data.length > 0) yield { event, data: data.join('\n') };
+        event = 'message';
+        data = [];
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+  }
+}

@@ -605,7 +605,9 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     lease: LeaseRecord,
     result: ResultRecord,
   ): void {
-    const compare = this.comparators.get(job.info.id)!;
+    // The job may have drained while the check was out; its comparator with it.
+    const compare =
+      this.comparators.get(job.info.id) ?? comparatorFor(job.info.compare);
     const passed = compare(entry.expected, {
       kind: result.kind,
       canonical: result.canonical,

@@ -42,10 +42,12 @@ test('a job splits, runs on several Node volunteers, and its results download in
   );
   const task = await client.get(`/api/jobs/${job.id}/tasks/7`);
   const agreed = task.body.replicas.filter((r: any) => r.verdict === 'agreed');
-  assert.equal(agreed.length, 2);
-  assert.notEqual(
-    agreed[0].volunteerId,
-    agreed[1].volunteerId,
-    'replicas of one task ran on different volunteers',
+  // Two replicas settle it; a later check by a third volunteer may agree too.
+  assert.ok(agreed.length >= 2);
+  const volunteers = agreed.map((r: any) => r.volunteerId);
+  assert.equal(
+    new Set(volunteers).size,
+    volunteers.length,
+    'each replica ran on a different volunteer',
   );
 });
