@@ -1,0 +1,72 @@
+/** The headline figures of latest.json and the issue's targets, met or not. */
+import type { BenchContext } from '../scenarios/context.ts';
+import { round, type ScenarioResult } from './report.ts';
+
+export const TARGETS = {
+  vsBullmq: 2,
+  vsTransport: 0.5,
+  millionTaskPeakRssMb: 300,
+  browserEfficiency: 0.9,
+  assignP99Ms: 5,
+};
+
+export function summarize(
+  ctx: BenchContext,
+  results: Record<string, ScenarioResult>,
+) {
+  const num = (n: string, key: string): number | null => {
+    const v = results[n]?.data[key];
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  };
+  const most = Math.max(...ctx.sizes.volunteerCounts);
+  const run = ctx.throughput.get(most);
+  const ceiling = ctx.transportRoundTripsPerSec.get(most);
+  const vsTransport =
+    run && ceiling ? round(run.resultsPerSec / ceiling) : null;
+  const ratios = {
+    vsBullmq: num('3', 'vsBullmq'),
+    vsTransport,
+    browserEfficiency: num('7', 'efficiency'),
+  };
+  const memory = {
+    millionTaskPeakRssMb: num('4', 'peakRssMb'),
+    /** Tasks of the scale job that gave the figure above (a million in full mode). */
+    millionTaskJobTasks: num('4', 'tasks'),
+    rssPerIdleConnectionKb: num('6', 'rssPerConnectionKb'),
+  };
+  const latency = {
+    assignP50Ms: num('5', 'p50Ms'),
+    assignP99Ms: num('5', 'p99Ms'),
+    assignP99WithIdleConnectionsMs: num('6', 'busyP99Ms'),
+  };
+  const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
+  const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
+  const targets = {
+    vsBullmq: {
+      target: `>= ${TARGETS.vsBullmq}`,
+      met: atLeast(ratios.vsBullmq, TARGETS.vsBullmq),
+    },
+    vsTransport: {
+      target: `>= ${TARGETS.vsTransport}`,
+      met: atLeast(vsTransport, TARGETS.vsTransport),
+    },
+    millionTaskPeakRssMb: {
+      target: `<= ${TARGETS.millionTaskPeakRssMb}`,
+      met: atMost(memory.millionTaskPeakRssMb, TARGETS.millionTaskPeakRssMb),
+      ...(memory.millionTaskJobTasks !== 1_000_000
+        ? {
+            caveat: `scale job had ${memory.millionTaskJobTasks} tasks, not 1,000,000`,
+          }
+        : {}),
+    },
+    browserEfficiency: {
+      target: `>= ${TARGETS.browserEfficiency}`,
+      met: atLeast(ratios.browserEfficiency, TARGETS.browserEfficiency),
+    },
+    assignP99Ms: {
+      target: `<= ${TARGETS.assignP99Ms}`,
+      met: atMost(latency.assignP99Ms, TARGETS.assignP99Ms),
+    },
+  };
+  return { ratios, memory, latency, targets };
+}
