@@ -16,14 +16,14 @@ const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const coordinator = 'http://127.0.0.1:8080';
 
-/** In dev, `/dashboard` is served the dashboard page, as the server does. */
+/** In dev, `/dashboard` and `/dashboard/*` get the dashboard page, as the server does. */
 function dashboardRoute(): Plugin {
   return {
     name: 'tabgrid-dashboard-route',
     configureServer(server) {
       server.middlewares.use((req, _res, next) => {
-        if (req.url === '/dashboard' || req.url?.startsWith('/dashboard?')) {
-          req.url = req.url.replace('/dashboard', '/dashboard.html');
+        if (req.url && /^\/dashboard(?:[/?]|$)/.test(req.url)) {
+          req.url = '/dashboard.html' + (req.url.match(/\?.*$/)?.[0] ?? '');
         }
         next();
       });

@@ -1,33 +1,23 @@
-/** Placeholder for the requester dashboard, which is built next. */
+/** Entry of the requester dashboard at `/dashboard`. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { restoreSession } from './session.ts';
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
+import './tables.css';
+import './forms.css';
+import './job.css';
 
-function Dashboard() {
-  return (
-    <main
-      style={{
-        fontFamily: 'system-ui, sans-serif',
-        maxWidth: '40rem',
-        margin: '3rem auto',
-        padding: '0 1rem',
-      }}
-    >
-      <h1>tabgrid dashboard</h1>
-      <p>
-        The requester dashboard arrives next. Until then, use the REST API or
-        the CLI.
-      </p>
-      <p>
-        <a href="/">Volunteer page</a>
-      </p>
-    </main>
+function main(): void {
+  const root = document.getElementById('root');
+  if (!root) throw new Error('dashboard page has no #root element');
+  void restoreSession();
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
   );
 }
 
-const root = document.getElementById('root');
-if (root)
-  createRoot(root).render(
-    <StrictMode>
-      <Dashboard />
-    </StrictMode>,
-  );
+main();
