@@ -170,11 +170,16 @@ export async function jobRoutes(
         .object({
           from: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(500).default(50),
+          /** `problem`: only tasks that failed or settled as an error. */
+          only: z.enum(['all', 'problem']).default('all'),
         })
         .parse(request.query);
       const live = coordinator.scheduler.liveLeases(row.id);
       return {
-        tasks: store.tasks.page(row.id, q.from, q.limit).map((t) => ({
+        tasks: (q.only === 'problem'
+          ? store.tasks.problems(row.id, q.from, q.limit)
+          : store.tasks.page(row.id, q.from, q.limit)
+        ).map((t) => ({
           ...taskView(t),
           leased: live.filter((l) => l.taskIndex === t.index).length,
         })),

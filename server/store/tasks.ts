@@ -76,6 +76,11 @@ export function taskQueries(db: Db) {
        settled_at AS settledAt
      FROM tasks WHERE job_id = ? AND idx >= ? ORDER BY idx LIMIT ?`,
   );
+  const problems = db.prepare(
+    `SELECT idx AS "index", state, input, output, error, result_hash AS resultHash,
+       settled_at AS settledAt
+     FROM tasks WHERE job_id = ? AND idx >= ? AND error IS NOT NULL ORDER BY idx LIMIT ?`,
+  );
   const replicasOf = db.prepare(
     `SELECT id, volunteer_id AS volunteerId, state, leased_at AS leasedAt, ended_at AS endedAt,
        elapsed_ms AS elapsedMs, output, error, result_hash AS resultHash, verdict
@@ -157,6 +162,10 @@ export function taskQueries(db: Db) {
     },
     page(jobId: string, fromIndex: number, limit: number): TaskRow[] {
       return page.all(jobId, fromIndex, limit) as TaskRow[];
+    },
+    /** Tasks that failed or settled as an error, in index order. */
+    problems(jobId: string, fromIndex: number, limit: number): TaskRow[] {
+      return problems.all(jobId, fromIndex, limit) as TaskRow[];
     },
     replicas(jobId: string, index: number): ReplicaView[] {
       return replicasOf.all(jobId, index) as ReplicaView[];

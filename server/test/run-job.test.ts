@@ -44,10 +44,10 @@ test('a job splits, runs on several Node volunteers, and its results download in
   const agreed = task.body.replicas.filter((r: any) => r.verdict === 'agreed');
   // Two replicas settle it; a later check by a third volunteer may agree too.
   assert.ok(agreed.length >= 2);
-  const volunteers = agreed.map((r: any) => r.volunteerId);
+  const holders = agreed.map((r: any) => r.volunteerId);
   assert.equal(
-    new Set(volunteers).size,
-    volunteers.length,
+    new Set(holders).size,
+    holders.length,
     'each replica ran on a different volunteer',
   );
 });

@@ -101,6 +101,11 @@ test('a deterministic error settles as an error, not a retry loop', async (t) =>
   );
   assert.deepEqual(lines[1].error.message, 'odd input 1');
   assert.equal(lines[2].output, 2);
+  const problems = await client.get(`/api/jobs/${job.id}/tasks?only=problem`);
+  assert.deepEqual(
+    problems.body.tasks.map((t: any) => t.index),
+    [1, 3],
+  );
 });
 
 test('ctx.random is seeded per task, so Monte-Carlo replicas agree', async (t) => {
