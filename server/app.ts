@@ -30,8 +30,8 @@ export interface Tabgrid {
 
 export interface BuildOptions {
   config: Config;
-  /** Pino options or false; tests pass `false` or a level. */
-  logger?: boolean | { level: string };
+  /** Pino options or false; tests pass `false`, a level, or a stream to read lines from. */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** Called when the coordinator can no longer continue (a failed commit). */
   onFatal?: (err: Error) => void;
 }
@@ -44,7 +44,7 @@ export async function buildApp(options: BuildOptions): Promise<Tabgrid> {
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
   });
-  const store = openStore(config.db);
+  const store = openStore(config.db, config.sync);
   if (store.migrated.length > 0)
     app.log.info(
       { db: config.db, migrations: store.migrated },
@@ -56,6 +56,7 @@ export async function buildApp(options: BuildOptions): Promise<Tabgrid> {
     log: app.log,
     commitIntervalMs: config.commitIntervalMs,
     prefetch: config.prefetch,
+    reconnectGraceMs: config.reconnectGraceMs,
     onFatal:
       options.onFatal ??
       ((err) => {
@@ -93,6 +94,14 @@ export async function buildApp(options: BuildOptions): Promise<Tabgrid> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.limits.maxFrameBytes * 2 + 1024 },
+    // The plugin's own preClose closes sockets without a code (1005); volunteers
+    // must hear 1001 "going away", and no new leases may go out meanwhile.
+    preClose(done) {
+      coordinator.drain();
+      for (const socket of this.websocketServer.clients)
+        socket.close(1001, 'coordinator going away');
+      this.websocketServer.close(() => done());
+    },
   });
   app.addContentTypeParser(
     ['application/x-ndjson', 'application/jsonl', 'text/csv'],

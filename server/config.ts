@@ -15,8 +15,14 @@ export interface Config {
   commitIntervalMs: number;
   prefetch: number;
   pingIntervalMs: number;
+  reconnectGraceMs: number;
+  /** SQLite `synchronous` under WAL: `full` fsyncs every commit, `normal` only checkpoints. */
+  sync: SyncMode;
   limits: Limits;
 }
+
+export const SYNC_MODES = ['full', 'normal'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
 
 interface Setting {
   flag: string;
@@ -98,6 +104,18 @@ export const SETTINGS: Record<string, Setting> = {
     default: 10_000,
     doc: 'WebSocket ping interval; a missed pong ends the socket',
   },
+  reconnectGraceMs: {
+    flag: 'reconnect-grace-ms',
+    env: 'TABGRID_RECONNECT_GRACE_MS',
+    default: 5000,
+    doc: "how long a disconnected volunteer's leases wait for it to reconnect (a reload resumes checkpointed tasks)",
+  },
+  sync: {
+    flag: 'sync',
+    env: 'TABGRID_SYNC',
+    default: 'normal',
+    doc: 'durability: `normal` survives kill -9, `full` also power loss (one fsync per commit)',
+  },
   ...Object.fromEntries(
     Object.entries(DEFAULT_LIMITS).map(([name, value]) => [
       name,
@@ -155,6 +173,16 @@ export function loadConfig(
     commitIntervalMs: num('commitIntervalMs'),
     prefetch: Math.max(1, num('prefetch')),
     pingIntervalMs: Math.max(100, num('pingIntervalMs')),
+    reconnectGraceMs: num('reconnectGraceMs'),
+    sync: syncMode(str('sync')),
     limits,
   };
+}
+
+function syncMode(raw: string): SyncMode {
+  const mode = SYNC_MODES.find((m) => m === raw);
+  if (mode) return mode;
+  throw new Error(
+    `--sync (TABGRID_SYNC) must be one of ${SYNC_MODES.join(', ')}, got ${JSON.stringify(raw)}`,
+  );
 }

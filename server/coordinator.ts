@@ -15,6 +15,7 @@ import type { VolunteerSession } from './ws/session.ts';
 import { Emitter } from './scheduler/emitter.ts';
 import { TrustRecords } from './trust.ts';
 import { backtrack } from './backtrack.ts';
+import { REDUCE_BASE, nextReduceStep } from './jobs/reduce.ts';
 
 export interface CoordinatorOptions {
   store: Store;
@@ -26,6 +27,8 @@ export interface CoordinatorOptions {
   banAfterDisagreements?: number;
   /** The share of volunteers assumed to be saboteurs, for credibility. */
   faultRate?: number;
+  /** How long a disconnected volunteer's leases wait for it to come back. */
+  reconnectGraceMs?: number;
 }
 
 /** What the rest of the server needs to know about a job that is in play. */
@@ -46,6 +49,8 @@ export interface CoordinatorEvents {
   'task:ended': { jobId: string; index: number; state: 'settled' | 'failed' };
   committed: { size: number; durationMs: number };
   'volunteer:banned': { volunteerId: string; reason: string; reopened: number };
+  /** Leases sent in one assign frame; `waitedMs` since the volunteer first asked for them. */
+  'leases:assigned': { volunteerId: string; count: number; waitedMs: number };
 }
 
 export class Coordinator extends Emitter<CoordinatorEvents> {
@@ -57,6 +62,10 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   private readonly sessions = new Map<string, VolunteerSession>();
   private readonly hungry = new Set<VolunteerSession>();
   private fillScheduled = false;
+  /** When each session first asked for work it has not yet been given (performance.now()). */
+  private readonly wantedSince = new Map<VolunteerSession, number>();
+  /** Set while stopping: no new lease goes out. */
+  private draining = false;
   readonly trust: TrustRecords;
   private expiryTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -89,6 +98,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       ...(options.prefetch ? { prefetch: options.prefetch } : {}),
       firstLeaseId: options.store.tasks.maxReplicaId() + 1,
       credibility: (volunteerId) => this.trust.credibility(volunteerId),
+      reconnectGraceMs: options.reconnectGraceMs ?? 0,
     });
     this.listen();
   }
@@ -103,19 +113,32 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       }
       this.activate(row);
     }
-    this.expiryTimer = setInterval(() => this.scheduler.expire(), 250);
+    let ticks = 0;
+    this.expiryTimer = setInterval(() => {
+      this.scheduler.expire();
+      // Once a second, idle volunteers look again: a lease may have grown old
+      // enough for a backup replica although no event announced new work.
+      if (++ticks % 4 === 0 && this.hungry.size > 0) this.scheduleFill();
+    }, 250);
     this.expiryTimer.unref();
+  }
+
+  /** Stops handing out work; leases already out may still return results. */
+  drain(): void {
+    this.draining = true;
   }
 
   /** Stops timers and commits what is queued. */
   stop(): void {
+    this.draining = true;
     if (this.expiryTimer) clearInterval(this.expiryTimer);
     this.commits.close();
   }
 
   /** Puts a job with complete inputs into play. */
   activate(row: JobRow): void {
-    if (row.settled + row.failed >= row.total) {
+    // A job with a reduce stage goes on after its tasks; the drained job advances it.
+    if (!row.params.reduce && row.settled + row.failed >= row.total) {
       this.finishJob(row.id, row.failed > 0 ? 'failed' : 'done');
       return;
     }
@@ -164,7 +187,8 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       .get(session.volunteerId)
       ?.close(4000, 'replaced by a newer connection');
     this.sessions.set(session.volunteerId, session);
-    this.scheduler.connect(session.volunteerId, session.slots);
+    const held = this.scheduler.connect(session.volunteerId, session.slots);
+    if (held.length > 0) session.sendLeases(held);
     this.fill(session);
   }
 
@@ -172,6 +196,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     if (this.sessions.get(session.volunteerId) !== session) return;
     this.sessions.delete(session.volunteerId);
     this.hungry.delete(session);
+    this.wantedSince.delete(session);
     this.scheduler.disconnect(session.volunteerId);
   }
 
@@ -183,13 +208,27 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     return this.sessions.values();
   }
 
-  /** Gives the session as many leases as it has room for, and notes it hungry if short. */
-  fill(session: VolunteerSession): void {
+  /**
+   * Gives the session as many leases as it has room for, and notes it hungry
+   * if short. `askedAt` (performance.now()) is when the volunteer's request
+   * for work was made, for the assignment latency.
+   */
+  fill(session: VolunteerSession, askedAt = performance.now()): void {
     if (this.sessions.get(session.volunteerId) !== session) return;
+    if (this.draining) return;
+    const since = Math.min(this.wantedSince.get(session) ?? askedAt, askedAt);
     const leases = this.scheduler.fill(session.volunteerId);
     if (leases.length > 0) {
       this.noteIssued(leases);
       session.sendLeases(leases);
+      this.wantedSince.delete(session);
+      this.emit('leases:assigned', {
+        volunteerId: session.volunteerId,
+        count: leases.length,
+        waitedMs: performance.now() - since,
+      });
+    } else if (this.scheduler.freeCapacity(session.volunteerId) > 0) {
+      this.wantedSince.set(session, since);
     }
     if (this.scheduler.freeCapacity(session.volunteerId) > 0)
       this.hungry.add(session);
@@ -226,9 +265,16 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       });
       if (end !== 'cancelled') this.commits.open.job(lease.jobId).reissued++;
       if (end === 'cancelled' || end === 'expired') {
-        this.sessions
-          .get(lease.volunteerId)
-          ?.sendCancel(lease.id, end === 'expired' ? 'expired' : 'settled');
+        const session = this.sessions.get(lease.volunteerId);
+        session?.sendCancel(
+          lease.id,
+          end === 'expired' ? 'expired' : 'settled',
+        );
+        // The slot is free again: without this a volunteer filled by a cancelled job idles.
+        if (session) {
+          this.hungry.add(session);
+          this.scheduleFill();
+        }
       }
       if (end === 'expired')
         this.log.debug(
@@ -243,8 +289,9 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       batch.reopenTask(e.jobId, e.index);
       for (const r of e.results) batch.setVerdict(r.replicaId, 'pending');
       const delta = batch.job(e.jobId);
-      delta.settled--;
-      if (e.results[0]?.kind === 'error') delta.errored--;
+      if (e.index < REDUCE_BASE) delta.settled--;
+      if (e.index < REDUCE_BASE && e.results[0]?.kind === 'error')
+        delta.errored--;
       delta.reopened++;
       this.log.debug(
         { jobId: e.jobId, index: e.index },
@@ -272,7 +319,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
         at: Date.now(),
       });
       for (const r of e.results) batch.setVerdict(r.replicaId, 'none');
-      batch.job(e.jobId).failed++;
+      if (e.index < REDUCE_BASE) batch.job(e.jobId).failed++;
       const job = this.jobs.get(e.jobId);
       if (job) job.failed++;
       this.commits.afterCommit(() =>
@@ -285,7 +332,9 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     });
     s.on('job:drained', ({ jobId }) => {
       const job = this.jobs.get(jobId);
-      this.finishJob(jobId, job && job.failed > 0 ? 'failed' : 'done');
+      if (job && job.failed === 0 && job.params.reduce)
+        this.advanceReduce(jobId);
+      else this.finishJob(jobId, job && job.failed > 0 ? 'failed' : 'done');
     });
     s.on('work:available', () => this.scheduleFill());
   }
@@ -320,8 +369,11 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       at: Date.now(),
     });
     const delta = batch.job(jobId);
-    delta.settled++;
-    if (isError) delta.errored++;
+    // Counts are of the job's own tasks; reduce tasks are counted by level.
+    if (index < REDUCE_BASE) {
+      delta.settled++;
+      if (isError) delta.errored++;
+    }
     delta.disagreements += disagreed.length;
     delta.errorSum += 1 - credibility;
     const target = this.jobs.get(jobId)?.params.targetErrorRate ?? 0.01;
@@ -441,6 +493,25 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       this.log.info({ jobId, state, name: job?.name }, 'job finished');
       this.emit('job:finished', { jobId, state });
     });
+  }
+
+  /** Starts the next reduce level once a level (or the map stage) has settled. */
+  private advanceReduce(jobId: string): void {
+    this.commits.flush();
+    const row = this.store.jobs.get(jobId);
+    if (!row) return;
+    const step = nextReduceStep(this.store, row, row.params.reduceBatchSize);
+    if (step.kind === 'done') {
+      this.store.jobs.setReduced(jobId, step.reducedJson);
+      this.finishJob(jobId, 'done');
+      return;
+    }
+    this.log.info(
+      { jobId, level: step.level, tasks: step.tasks },
+      'reduce level started',
+    );
+    this.jobs.delete(jobId);
+    this.activate(this.store.jobs.get(jobId)!);
   }
 
   private scheduleFill(): void {

@@ -14,7 +14,8 @@ export function installMetrics(
   coordinator: Coordinator,
 ): void {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tabgrid_process_' });
+  // Default names already say process_ or nodejs_: tabgrid_process_cpu_seconds_total.
+  collectDefaultMetrics({ register: registry, prefix: 'tabgrid_' });
   const s = coordinator.scheduler;
   new Gauge({
     name: 'tabgrid_volunteers_online',
@@ -64,7 +65,18 @@ export function installMetrics(
   });
   const results = new Counter({
     name: 'tabgrid_results_total',
-    help: 'Results received from volunteers',
+    help: 'Results received from volunteers; results per second is rate() of this counter',
+    registers: [registry],
+  });
+  const issued = new Counter({
+    name: 'tabgrid_leases_issued_total',
+    help: 'Leases sent to volunteers (tasks leased, backups and checks included)',
+    registers: [registry],
+  });
+  const assignSeconds = new Histogram({
+    name: 'tabgrid_assignment_latency_seconds',
+    help: 'Time from a volunteer asking for work (a free slot) to the assign frame sent',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2, 10],
     registers: [registry],
   });
   const reissued = new Counter({
@@ -93,6 +105,10 @@ export function installMetrics(
     commitSeconds.observe(c.durationMs / 1000);
   });
   s.on('result:recorded', () => results.inc());
+  coordinator.on('leases:assigned', (e) => {
+    issued.inc(e.count);
+    assignSeconds.observe(e.waitedMs / 1000);
+  });
   s.on('lease:ended', (e) => {
     if (e.end !== 'cancelled') reissued.inc({ end: e.end });
   });

@@ -22,6 +22,9 @@ export const PAGE_CSP = [
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+/** Pages use none of these; a compromised page should not get them either. */
+export const PAGE_PERMISSIONS =
+  'camera=(), microphone=(), geolocation=(), usb=(), payment=()';
 
 export async function installStatic(
   app: FastifyInstance,
@@ -41,6 +44,8 @@ export async function installStatic(
         !request.url.startsWith('/metrics')
       ) {
         reply.header('content-security-policy', PAGE_CSP);
+        reply.header('cross-origin-opener-policy', 'same-origin');
+        reply.header('permissions-policy', PAGE_PERMISSIONS);
       }
     }
     return payload;

@@ -127,6 +127,12 @@ export interface Lease {
   seed: [number, number, number, number];
   /** The worker stops the task after this long and reports a timeout. */
   timeoutMs: number;
+  /**
+   * Which export runs: absent for the default export; `reduce` for a task of
+   * the reduce stage, whose input is `{ outputs }` and which runs
+   * `reduce(outputs, ctx)`.
+   */
+  entry?: 'reduce';
 }
 
 export interface AssignMessage {

@@ -76,6 +76,8 @@ export const specSchema = z
     targetErrorRate: z.number().gt(0).max(0.5).default(0.01),
     /** Adaptive mode: share of tasks always replicated, whoever computes them. */
     spotCheckRate: z.number().min(0).max(1).default(0.1),
+    /** With a `reduce` export: outputs combined per reduce task. */
+    reduceBatchSize: z.number().int().min(2).max(10_000).default(100),
     /** Inputs with known outputs, mixed in unseen to catch wrong volunteers. */
     canaries: z
       .array(z.object({ input: z.unknown(), output: z.unknown() }).strict())
@@ -107,6 +109,7 @@ export interface JobSpec {
   targetErrorRate: number;
   spotCheckRate: number;
   canaries: { input: unknown; output: unknown }[];
+  reduceBatchSize: number;
 }
 
 /** One task as submitted: its input and optional priority overrides. */
@@ -168,6 +171,7 @@ export function parseSpec(body: unknown): JobSpec {
     targetErrorRate: s.targetErrorRate,
     spotCheckRate: s.spotCheckRate,
     canaries: s.canaries ?? [],
+    reduceBatchSize: s.reduceBatchSize,
   };
 }
 

@@ -37,6 +37,20 @@ export interface TaskRun {
   job: CodeMessage;
   /** Report a fraction done; the client forwards it, at most once a second. */
   onProgress(fraction: number): void;
+  /** The state a previous run of this very lease saved with `ctx.checkpoint`. */
+  checkpointed?: unknown;
+  /** Saves a long task's state, so that a reload can resume it. */
+  onCheckpoint(state: unknown): void;
+}
+
+/**
+ * Where checkpoints are kept between runs of a lease (IndexedDB in the
+ * browser). Keyed by lease: a lease re-sent after a reconnect keeps its id.
+ */
+export interface CheckpointStore {
+  load(lease: Lease): Promise<unknown>;
+  save(lease: Lease, state: unknown): void;
+  clear(lease: Lease): void;
 }
 
 export interface TaskOutcome {
@@ -70,6 +84,7 @@ export interface VolunteerClientOptions {
   /** Rewrites outputs before they are sent. Fault injection for tests and the fleet only. */
   transformOutput?(output: unknown, lease: Lease): unknown;
   reconnect?: { initialMs: number; maxMs: number };
+  checkpoints?: CheckpointStore;
 }
 
 export interface ClientEvents {
@@ -297,8 +312,28 @@ export class VolunteerClient {
       entry.lastProgressAt = now;
       this.send({ type: 'progress', leaseId: lease.leaseId, fraction });
     };
-    this.options.executor
-      .run({ lease, job, onProgress })
+    const store = this.options.checkpoints;
+    const onCheckpoint = (state: unknown) => {
+      if (this.running.get(lease.leaseId) === entry) store?.save(lease, state);
+    };
+    const loaded = store
+      ? store.load(lease).catch(() => undefined)
+      : Promise.resolve(undefined);
+    loaded
+      .then((checkpointed) =>
+        this.running.get(lease.leaseId) !== entry
+          ? {
+              error: { message: 'cancelled', kind: 'crashed' as const },
+              elapsedMs: 0,
+            }
+          : this.options.executor.run({
+              lease,
+              job,
+              onProgress,
+              onCheckpoint,
+              ...(checkpointed !== undefined ? { checkpointed } : {}),
+            }),
+      )
       .catch((err: unknown) => ({
         error: {
           message: String((err as Error)?.message ?? err),
@@ -312,6 +347,7 @@ export class VolunteerClient {
           return;
         this.running.delete(lease.leaseId);
         this.sendResult(lease, outcome);
+        store?.clear(lease);
         this.emit('task:done', { lease, outcome });
         this.rest(outcome.elapsedMs);
       });

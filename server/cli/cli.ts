@@ -30,7 +30,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   let keyGiven = false;
   let command: string | undefined;
   try {
-    const parsed = parseCommandLine(argv, COMMANDS);
+    // `tabgrid help [COMMAND]` reads as `tabgrid [COMMAND] --help`.
+    const words = argv[0] === 'help' ? [...argv.slice(1), '--help'] : argv;
+    const parsed = parseCommandLine(words, COMMANDS);
     const { values, positionals } = parsed;
     command = parsed.command;
     if (command === undefined) {

@@ -16,7 +16,7 @@ import type { JobSpecInput } from '../client/index.ts';
 export async function runCommand(ctx: Context): Promise<number> {
   const [codePath] = positionals(ctx, 'JOB.mjs');
   const spec = await specFromFlags(codePath!, ctx.values);
-  const source = await inputsFromFlags(ctx.values, ctx.stdin);
+  const source = await inputsFromFlags(ctx.values, ctx.stdin, true);
   const job = await submit(ctx, spec, source);
   ctx.stderr.write(
     `tabgrid: job ${job.id}: ${job.latest?.counts.total} tasks\n`,
@@ -35,7 +35,7 @@ export async function runCommand(ctx: Context): Promise<number> {
 export async function submitCommand(ctx: Context): Promise<number> {
   const [codePath] = positionals(ctx, 'JOB.mjs');
   const spec = await specFromFlags(codePath!, ctx.values);
-  const source = await inputsFromFlags(ctx.values, undefined);
+  const source = await inputsFromFlags(ctx.values, ctx.stdin, false);
   const job = await submit(ctx, spec, source);
   await ctx.stdout.write(`${job.id}\n`);
   await ctx.stdout.flush();

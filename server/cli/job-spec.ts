@@ -136,10 +136,14 @@ export type InputSource =
   | { kind: 'spec'; spec: Partial<JobSpecInput> }
   | { kind: 'stream'; upload: NonNullable<SubmitOptions['upload']> };
 
-/** Where the inputs come from: --inputs, --range, or (when allowed) stdin. */
+/**
+ * Where the inputs come from: --inputs (`-` is stdin), --range, or, for
+ * `run`, stdin when neither is given.
+ */
 export async function inputsFromFlags(
   values: Parsed['values'],
-  stdin: NodeJS.ReadStream | undefined,
+  stdin: NodeJS.ReadStream,
+  stdinByDefault: boolean,
 ): Promise<InputSource> {
   const file = stringFlag(values, 'inputs');
   const range = stringFlag(values, 'range');
@@ -147,8 +151,8 @@ export async function inputsFromFlags(
     throw new UsageError('give --inputs or --range, not both');
   if (range !== undefined)
     return { kind: 'spec', spec: { range: parseRange(range) } };
-  if (file === '-' || (file === undefined && stdin))
-    return fromStdin(stdin ?? process.stdin);
+  if (file === '-' || (file === undefined && stdinByDefault))
+    return fromStdin(stdin);
   if (file === undefined)
     throw new UsageError(
       'give the inputs: --inputs FILE or --range A:B[:STEP]',

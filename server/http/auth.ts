@@ -18,12 +18,22 @@ export function installAuth(
   keys: KeyQueries,
   requestsPerSecond: number,
 ): void {
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = new Map<string, Bucket>();
   app.decorateRequest('key', null as unknown as KeyRow);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
     request.key = authenticate(request, keys);
     if (!take(buckets, request.key.id, requestsPerSecond)) {
+      // One line when a key starts being refused, not one per refused request.
+      if (buckets.get(request.key.id)!.refused++ === 0)
+        request.log.warn(
+          {
+            code: 'RATE_LIMITED',
+            limit: 'maxRequestsPerSecond',
+            keyId: request.key.id,
+          },
+          'limit hit: requests per second for a key',
+        );
       throw new TabgridError(
         'RATE_LIMITED',
         `more than ${requestsPerSecond} requests per second for this key`,
@@ -52,14 +62,17 @@ function authenticate(request: FastifyRequest, keys: KeyQueries): KeyRow {
   return key;
 }
 
-function take(
-  buckets: Map<string, { tokens: number; at: number }>,
-  id: string,
-  rate: number,
-): boolean {
+interface Bucket {
+  tokens: number;
+  at: number;
+  /** Requests refused since the last one let through. */
+  refused: number;
+}
+
+function take(buckets: Map<string, Bucket>, id: string, rate: number): boolean {
   const now = Date.now();
   const burst = rate * 4;
-  const bucket = buckets.get(id) ?? { tokens: burst, at: now };
+  const bucket = buckets.get(id) ?? { tokens: burst, at: now, refused: 0 };
   bucket.tokens = Math.min(
     burst,
     bucket.tokens + ((now - bucket.at) * rate) / 1000,
@@ -68,6 +81,7 @@ function take(
   buckets.set(id, bucket);
   if (bucket.tokens < 1) return false;
   bucket.tokens--;
+  bucket.refused = 0;
   return true;
 }
 

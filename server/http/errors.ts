@@ -6,6 +6,12 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = toTabgridError(err);
     if (known.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    else if (known.code === 'PAYLOAD_TOO_LARGE')
+      request.log.warn(
+        { code: known.code, field: known.field, url: request.url },
+        'limit hit: %s',
+        known.message,
+      );
     else request.log.debug({ code: known.code }, known.message);
     void reply.status(known.statusCode).send(known.toBody());
   });

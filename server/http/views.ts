@@ -21,6 +21,15 @@ export function jobView(row: JobRow, leased: number, bannedVolunteers = 0) {
       replicas: row.replicas,
       reissued: row.reissued,
     },
+    /** With a `reduce` export: the level running, and the single value once done. */
+    reduce: row.params.reduce
+      ? {
+          level: row.reduceLevel,
+          done: row.reduced !== null,
+          value:
+            row.reduced === null ? null : (JSON.parse(row.reduced) as unknown),
+        }
+      : null,
     trust: {
       verification: row.params.verification,
       /** Replicas issued, checks included, per task settled so far. */

@@ -44,9 +44,9 @@ export async function submitJob(
       { field: 'code' },
     );
   }
-  checkJobCode(spec.code);
+  const { hasReduce } = checkJobCode(spec.code);
   const id = newId('j_');
-  const params = paramsOf(spec);
+  const params = paramsOf(spec, hasReduce);
   const base = {
     id,
     owner,
@@ -96,8 +96,10 @@ export async function submitJob(
   return row;
 }
 
-function paramsOf(spec: JobSpec): JobParams {
+function paramsOf(spec: JobSpec, reduce: boolean): JobParams {
   return {
+    reduce,
+    reduceBatchSize: spec.reduceBatchSize,
     redundancy: spec.redundancy,
     quorum: spec.quorum,
     maxReplicas: spec.maxReplicas,

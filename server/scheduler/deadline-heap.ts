@@ -2,7 +2,14 @@
  * A binary min-heap of (deadline, lease id). Entries are never removed in
  * place: a lease that ends or moves its deadline leaves a stale entry, which
  * `popDue` skips by asking whether the entry still matches the lease.
+ * Stale entries would otherwise live until their deadline (minutes at
+ * thousands of leases a second), so `compact` drops them once they dominate.
  */
+/** Entries per live lease above which `compact` rebuilds the heap. */
+const STALE_FACTOR = 4;
+/** Below this many entries, stale ones cost too little to bother. */
+const MIN_COMPACT_SIZE = 4096;
+
 export class DeadlineHeap {
   private readonly deadlines: number[] = [];
   private readonly ids: number[] = [];
@@ -30,6 +37,32 @@ export class DeadlineHeap {
       if (isLive(id, deadline)) due.push(id);
     }
     return due;
+  }
+
+  /**
+   * Drops stale entries when there are more than STALE_FACTOR times as many
+   * entries as `liveCount` (and at least MIN_COMPACT_SIZE), then rebuilds the
+   * heap in O(n). Each rebuild follows several times `liveCount` pushes, so
+   * its cost spreads thinly over them.
+   */
+  compact(
+    liveCount: number,
+    isLive: (id: number, deadline: number) => boolean,
+  ): void {
+    const n = this.ids.length;
+    if (n < MIN_COMPACT_SIZE || n <= STALE_FACTOR * liveCount) return;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const deadline = this.deadlines[i]!;
+      const id = this.ids[i]!;
+      if (!isLive(id, deadline)) continue;
+      this.deadlines[kept] = deadline;
+      this.ids[kept] = id;
+      kept++;
+    }
+    this.deadlines.length = kept;
+    this.ids.length = kept;
+    for (let i = (kept >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
   private removeTop(): void {

@@ -49,6 +49,8 @@ export interface SchedulerOptions {
   /** Lease ends without a result a task may suffer before it fails, per replica allowed. */
   lostPerReplica?: number;
   firstLeaseId?: number;
+  /** How long a disconnected volunteer's leases wait for it to reconnect. */
+  reconnectGraceMs?: number;
   /** A volunteer's credibility in [0, 1] (see verify/credibility.ts). */
   credibility?: (volunteerId: string) => number;
   /** How often a volunteer of this credibility gets a check instead of work. */
@@ -96,6 +98,8 @@ interface VolunteerState {
   slots: number;
   leases: Map<number, LeaseRecord>;
   banned: boolean;
+  /** Disconnected at; its leases wait until then + reconnectGraceMs for it to return. */
+  awaySince: number | null;
 }
 
 export type ResultInput = Omit<ResultRecord, 'replicaId' | 'volunteerId'>;
@@ -125,6 +129,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   private readonly credibility: (volunteerId: string) => number;
   private readonly checkRate: (credibility: number) => number;
   private readonly random: () => number;
+  private readonly reconnectGraceMs: number;
 
   constructor(options: SchedulerOptions) {
     super();
@@ -138,6 +143,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     this.credibility = options.credibility ?? (() => 0.8);
     this.checkRate = options.checkRate ?? defaultCheckRate;
     this.random = options.random ?? Math.random;
+    this.reconnectGraceMs = options.reconnectGraceMs ?? 0;
   }
 
   // ---- jobs ----
@@ -205,13 +211,27 @@ export class Scheduler extends Emitter<SchedulerEvents> {
 
   // ---- volunteers ----
 
-  connect(volunteerId: string, slots: number): void {
+  /**
+   * A volunteer said hello. One that comes back within the reconnect grace
+   * finds its leases still held: they are returned, to be sent again, so a
+   * reloaded tab can resume a checkpointed task.
+   */
+  connect(volunteerId: string, slots: number): LeaseRecord[] {
+    // Also a new socket that overtakes the old one's close, as a reload can.
+    const known = this.volunteers.get(volunteerId);
+    if (known && !known.banned) {
+      known.awaySince = null;
+      known.slots = slots;
+      return [...known.leases.values()];
+    }
     this.volunteers.set(volunteerId, {
       id: volunteerId,
       slots,
       leases: new Map(),
       banned: false,
+      awaySince: null,
     });
+    return [];
   }
 
   setSlots(volunteerId: string, slots: number): void {
@@ -219,10 +239,17 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     if (v) v.slots = slots;
   }
 
-  /** The volunteer's socket closed: its leases are lost and requeued. */
+  /**
+   * The volunteer's socket closed. Its leases are held for the reconnect
+   * grace, then lost and requeued (see `expire`); at once without a grace.
+   */
   disconnect(volunteerId: string): void {
     const v = this.volunteers.get(volunteerId);
     if (!v) return;
+    if (this.reconnectGraceMs > 0 && v.leases.size > 0 && !v.banned) {
+      v.awaySince = this.clock();
+      return;
+    }
     for (const lease of [...v.leases.values()]) this.endLease(lease, 'lost');
     this.volunteers.delete(volunteerId);
   }
@@ -254,7 +281,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   /** Leases this volunteer could take now. */
   freeCapacity(volunteerId: string): number {
     const v = this.volunteers.get(volunteerId);
-    if (!v || v.banned) return 0;
+    if (!v || v.banned || v.awaySince !== null) return 0;
     return Math.max(0, v.slots * this.prefetch - v.leases.size);
   }
 
@@ -338,18 +365,25 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     }
   }
 
-  /** Ends every lease whose deadline has passed. */
+  /** Ends every lease whose deadline has passed, and those of volunteers gone too long. */
   expire(): LeaseRecord[] {
-    const ids = this.deadlines.popDue(this.clock(), (id, deadline) => {
-      const lease = this.leases.get(id);
-      return lease !== undefined && lease.deadline === deadline;
-    });
+    const now = this.clock();
+    for (const v of [...this.volunteers.values()]) {
+      if (v.awaySince === null || now - v.awaySince < this.reconnectGraceMs)
+        continue;
+      for (const lease of [...v.leases.values()]) this.endLease(lease, 'lost');
+      this.volunteers.delete(v.id);
+    }
+    const isLive = (id: number, deadline: number) =>
+      this.leases.get(id)?.deadline === deadline;
+    const isLiveSoft = (id: number, deadline: number) =>
+      this.leases.get(id)?.softDeadline === deadline;
+    this.deadlines.compact(this.leases.size, isLive);
+    this.softDeadlines.compact(this.leases.size, isLiveSoft);
+    const ids = this.deadlines.popDue(this.clock(), isLive);
     const expired = ids.map((id) => this.leases.get(id)!);
     for (const lease of expired) this.endLease(lease, 'expired');
-    const overdue = this.softDeadlines.popDue(this.clock(), (id, deadline) => {
-      const lease = this.leases.get(id);
-      return lease !== undefined && lease.softDeadline === deadline;
-    });
+    const overdue = this.softDeadlines.popDue(this.clock(), isLiveSoft);
     for (const id of overdue) {
       const task = this.leaseTasks.get(id);
       if (task) this.backup(task, 'overdue');

@@ -12,14 +12,24 @@ export interface OpenedDb {
   migrated: number[];
 }
 
-export function openDb(path: string): OpenedDb {
+/**
+ * `normal` (the default): under WAL a commit is in the OS's page cache when
+ * it returns, so an acknowledged result survives kill -9 of the coordinator;
+ * only power loss or a kernel crash can drop the last commits before a
+ * checkpoint. The fsync moves from every group commit to checkpoints.
+ * `full`: every commit is fsynced before it is acknowledged, so power loss
+ * cannot undo an ack either; group commit pays that once per tick.
+ */
+export type Synchronous = 'full' | 'normal';
+
+export function openDb(
+  path: string,
+  synchronous: Synchronous = 'full',
+): OpenedDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before it is acknowledged, so kill -9 or power
-  // loss cannot undo an acknowledged result. Group commit pays the fsync once
-  // per tick, not once per result.
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -32000');

@@ -14,6 +14,9 @@ export interface JobParams {
   timeoutMs: number;
   weight: number;
   estimatedTaskMs: number;
+  /** The module exports `reduce`: the job ends with a reduce stage. */
+  reduce: boolean;
+  reduceBatchSize: number;
   verification: 'quorum' | 'adaptive';
   targetErrorRate: number;
   spotCheckRate: number;
@@ -21,6 +24,8 @@ export interface JobParams {
 
 /** Parameters stored before a field existed read as its default. */
 const PARAM_DEFAULTS = {
+  reduce: false,
+  reduceBatchSize: 100,
   verification: 'quorum',
   targetErrorRate: 0.01,
   spotCheckRate: 0.1,
@@ -45,6 +50,9 @@ export interface JobRow {
   checks: number;
   reopened: number;
   errorSum: number;
+  reduceLevel: number;
+  /** The reduced value as JSON, once the reduce stage is done. */
+  reduced: string | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -53,6 +61,7 @@ export interface JobRow {
 const COLUMNS = `id, owner, name, description, code_hash AS codeHash, params, state,
   inputs_complete AS inputsComplete, total, settled, failed, errored, replicas,
   reissued, disagreements, checks, reopened, error_sum AS errorSum,
+  reduce_level AS reduceLevel, reduced,
   created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt`;
 
 function toRow(raw: unknown): JobRow | undefined {
@@ -102,11 +111,18 @@ export function jobQueries(db: Db) {
   const canaries = db.prepare(
     'SELECT position, input, expected FROM canaries WHERE job_id = ? ORDER BY position',
   );
+  // From the few banned volunteers to their replicas, not from the job's
+  // replicas (millions) to volunteers: job views are polled.
   const bannedOnJob = db.prepare(
-    `SELECT count(DISTINCT r.volunteer_id) AS n FROM replicas r
-     JOIN volunteers v ON v.id = r.volunteer_id
-     WHERE r.job_id = ? AND v.banned_at IS NOT NULL`,
+    `SELECT count(*) AS n FROM volunteers v
+     WHERE v.banned_at IS NOT NULL AND EXISTS (
+       SELECT 1 FROM replicas r INDEXED BY replicas_volunteer
+       WHERE r.volunteer_id = v.id AND r.job_id = ?)`,
   );
+  const setReduceLevel = db.prepare(
+    'UPDATE jobs SET reduce_level = ? WHERE id = ?',
+  );
+  const setReduced = db.prepare('UPDATE jobs SET reduced = ? WHERE id = ?');
   const complete = db.prepare(
     'UPDATE jobs SET inputs_complete = 1, total = ? WHERE id = ?',
   );
@@ -169,6 +185,12 @@ export function jobQueries(db: Db) {
     /** Volunteers who worked on the job and are now banned. */
     bannedVolunteers(id: string): number {
       return (bannedOnJob.get(id) as { n: number }).n;
+    },
+    setReduceLevel(id: string, level: number): void {
+      setReduceLevel.run(level, id);
+    },
+    setReduced(id: string, json: string): void {
+      setReduced.run(json, id);
     },
     code(hash: string): string | undefined {
       return (getCode.get(hash) as { source: string } | undefined)?.source;

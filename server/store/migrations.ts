@@ -108,4 +108,9 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX replicas_volunteer ON replicas (volunteer_id, verdict);
   `,
+  // 3: the reduce stage.
+  `
+  ALTER TABLE jobs ADD COLUMN reduce_level INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN reduced TEXT;
+  `,
 ];

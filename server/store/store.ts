@@ -4,15 +4,15 @@
  * the server only through these query groups, so a second backend would
  * implement the same shape.
  */
-import { openDb, type Db } from './db.ts';
+import { openDb, type Db, type Synchronous } from './db.ts';
 import { batchApplier, type Batch } from './batch.ts';
 import { keyQueries } from './keys.ts';
 import { jobQueries } from './jobs.ts';
 import { taskQueries } from './tasks.ts';
 import { volunteerQueries } from './volunteers.ts';
 
-export function openStore(path: string) {
-  const { db, migrated } = openDb(path);
+export function openStore(path: string, synchronous?: Synchronous) {
+  const { db, migrated } = openDb(path, synchronous);
   const tasks = taskQueries(db);
   return {
     db: db as Db,

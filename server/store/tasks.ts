@@ -64,7 +64,7 @@ export function taskQueries(db: Db) {
   );
   const results = db.prepare(
     `SELECT idx AS "index", state, output, error FROM tasks
-     WHERE job_id = ? AND idx > ? AND state <> 'pending' ORDER BY idx LIMIT ?`,
+     WHERE job_id = ? AND idx > ? AND idx < ? AND state <> 'pending' ORDER BY idx LIMIT ?`,
   );
   const one = db.prepare(
     `SELECT idx AS "index", state, input, output, error, result_hash AS resultHash,
@@ -90,6 +90,14 @@ export function taskQueries(db: Db) {
     'DELETE FROM tasks WHERE job_id = ? AND idx >= ?',
   );
   const maxReplica = db.prepare('SELECT max(id) AS id FROM replicas');
+  const countRange = db.prepare(
+    'SELECT count(*) AS n FROM tasks WHERE job_id = ? AND idx >= ? AND idx < ?',
+  );
+  const outputsInRange = db.prepare(
+    `SELECT idx AS "index", output FROM tasks
+     WHERE job_id = ? AND idx >= ? AND idx < ? AND idx > ? AND state = 'settled'
+     ORDER BY idx LIMIT ?`,
+  );
   const settledWith = db.prepare(
     `SELECT DISTINCT r.job_id AS jobId, r.task_idx AS "index" FROM replicas r
      JOIN tasks t ON t.job_id = r.job_id AND t.idx = r.task_idx
@@ -154,8 +162,14 @@ export function taskQueries(db: Db) {
       }));
     },
     /** Ended tasks after `afterIndex`, in index order. */
-    results(jobId: string, afterIndex: number, limit: number): ResultLine[] {
-      return results.all(jobId, afterIndex, limit) as ResultLine[];
+    /** Ended tasks after `afterIndex`, below `belowIndex` (map tasks, not reduce ones). */
+    results(
+      jobId: string,
+      afterIndex: number,
+      limit: number,
+      belowIndex = 2 ** 40,
+    ): ResultLine[] {
+      return results.all(jobId, afterIndex, belowIndex, limit) as ResultLine[];
     },
     get(jobId: string, index: number): TaskRow | undefined {
       return one.get(jobId, index) as TaskRow | undefined;
@@ -182,6 +196,22 @@ export function taskQueries(db: Db) {
       const row = priorityOf.get(jobId, index) as
         { priority: number } | undefined;
       return row?.priority ?? 1;
+    },
+    countRange(jobId: string, from: number, to: number): number {
+      return (countRange.get(jobId, from, to) as { n: number }).n;
+    },
+    /** Settled tasks in [from, to) after `after`, with their outputs (null for errors). */
+    outputsInRange(
+      jobId: string,
+      from: number,
+      to: number,
+      after: number,
+      limit: number,
+    ): { index: number; output: string | null }[] {
+      return outputsInRange.all(jobId, from, to, after, limit) as {
+        index: number;
+        output: string | null;
+      }[];
     },
     maxReplicaId(): number {
       return (maxReplica.get() as { id: number | null }).id ?? 0;

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type Tabgrid } from '../app.ts';
+import { buildApp, type BuildOptions, type Tabgrid } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 
 export const ADMIN_KEY = 'tg_test_admin_key_0123456789';
@@ -15,7 +15,13 @@ export interface TestServer extends Tabgrid {
 }
 
 export async function startServer(
-  options: { dir?: string; config?: Partial<Config>; argv?: string[] } = {},
+  options: {
+    dir?: string;
+    config?: Partial<Config>;
+    argv?: string[];
+    /** Pino options, e.g. a level and a stream to capture lines from. */
+    logger?: BuildOptions['logger'];
+  } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tabgrid-test-'));
   const dbPath = join(dir, 'tabgrid.db');
@@ -31,9 +37,11 @@ export async function startServer(
   };
   const tabgrid = await buildApp({
     config,
-    logger: process.env.TABGRID_TEST_LOG
-      ? { level: process.env.TABGRID_TEST_LOG }
-      : false,
+    logger:
+      options.logger ??
+      (process.env.TABGRID_TEST_LOG
+        ? { level: process.env.TABGRID_TEST_LOG }
+        : false),
   });
   await tabgrid.app.listen({ port: 0, host: '127.0.0.1' });
   const address = tabgrid.app.server.address() as { port: number };

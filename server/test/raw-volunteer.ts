@@ -11,8 +11,9 @@ export class RawVolunteer {
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
 
-  constructor(url: string) {
-    this.socket = new WebSocket(url.replace(/^http/, 'ws') + '/ws');
+  /** `options` go to the ws client, e.g. `localAddress` to connect from another loopback address. */
+  constructor(url: string, options: WebSocket.ClientOptions = {}) {
+    this.socket = new WebSocket(url.replace(/^http/, 'ws') + '/ws', options);
     this.socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as ServerMessage;
       this.received.push(message);
@@ -29,8 +30,9 @@ export class RawVolunteer {
     url: string,
     slots = 1,
     token?: string,
+    options: WebSocket.ClientOptions = {},
   ): Promise<RawVolunteer> {
-    const v = new RawVolunteer(url);
+    const v = new RawVolunteer(url, options);
     await v.opened();
     v.send({
       type: 'hello',

@@ -19,6 +19,7 @@ interface Slot {
     leaseId: number;
     finish(outcome: TaskOutcome): void;
     onProgress(f: number): void;
+    onCheckpoint(state: unknown): void;
     started: number;
     timer: NodeJS.Timeout;
   } | null;
@@ -91,6 +92,7 @@ export class ThreadPool implements Executor {
       if (slot.worker !== worker || !busy || busy.leaseId !== reply.leaseId)
         return;
       if (reply.type === 'progress') return busy.onProgress(reply.fraction);
+      if (reply.type === 'checkpoint') return busy.onCheckpoint(reply.state);
       const elapsedMs = performance.now() - busy.started;
       this.free(slot);
       busy.finish(
@@ -129,6 +131,7 @@ export class ThreadPool implements Executor {
         leaseId: lease.leaseId,
         finish: resolve,
         onProgress: run.onProgress,
+        onCheckpoint: run.onCheckpoint,
         started,
         timer,
       };
@@ -140,6 +143,10 @@ export class ThreadPool implements Executor {
         seed: lease.seed,
         codeHash: job.hash,
         code: job.code,
+        entry: lease.entry === 'reduce' ? 'reduce' : 'default',
+        ...(run.checkpointed !== undefined
+          ? { checkpointed: run.checkpointed }
+          : {}),
       };
       slot.worker.postMessage(task);
     }

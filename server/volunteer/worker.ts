@@ -14,11 +14,14 @@ export interface WorkerTask {
   seed: [number, number, number, number];
   codeHash: string;
   code: string;
+  entry: 'default' | 'reduce';
+  checkpointed?: unknown;
 }
 
 export type WorkerReply =
   | { type: 'ready'; leaseId: 0 }
   | { type: 'progress'; leaseId: number; fraction: number }
+  | { type: 'checkpoint'; leaseId: number; state: unknown }
   | {
       type: 'done';
       leaseId: number;
@@ -26,7 +29,10 @@ export type WorkerReply =
       error?: { message: string; stack?: string; kind: 'thrown' };
     };
 
-type JobModule = { default: (input: unknown, ctx: unknown) => unknown };
+type JobModule = {
+  default: (input: unknown, ctx: unknown) => unknown;
+  reduce?: (outputs: unknown, ctx: unknown) => unknown;
+};
 const modules = new Map<string, Promise<JobModule>>();
 
 function load(hash: string, code: string): Promise<JobModule> {
@@ -43,8 +49,16 @@ function load(hash: string, code: string): Promise<JobModule> {
 async function run(task: WorkerTask): Promise<WorkerReply> {
   try {
     const mod = await load(task.codeHash, task.code);
-    if (typeof mod.default !== 'function')
-      throw new Error('the job module has no default export function');
+    const reduce = mod.reduce;
+    const fn =
+      task.entry === 'reduce'
+        ? reduce &&
+          ((input: unknown, ctx: unknown) =>
+            reduce((input as { outputs: unknown }).outputs, ctx))
+        : mod.default;
+    if (typeof fn !== 'function') {
+      throw new Error(`the job module has no ${task.entry} export function`);
+    }
     const ctx = {
       jobId: task.jobId,
       taskIndex: task.taskIndex,
@@ -55,9 +69,16 @@ async function run(task: WorkerTask): Promise<WorkerReply> {
           leaseId: task.leaseId,
           fraction: Number(fraction) || 0,
         }),
+      checkpoint: (state: unknown) =>
+        parentPort!.postMessage({
+          type: 'checkpoint',
+          leaseId: task.leaseId,
+          state: JSON.parse(JSON.stringify(state ?? null)),
+        }),
+      checkpointed: task.checkpointed,
       signal: new AbortController().signal,
     };
-    const output = await mod.default(task.input, ctx);
+    const output = await fn(task.input, ctx);
     return {
       type: 'done',
       leaseId: task.leaseId,

@@ -28,8 +28,13 @@ export async function volunteerRoute(
     const count = (perAddress.get(address) ?? 0) + 1;
     if (count > limits.maxConnectionsPerAddress) {
       request.log.warn(
-        { address, limit: limits.maxConnectionsPerAddress },
-        'too many volunteer connections from one address',
+        {
+          code: 'TOO_MANY_CONNECTIONS',
+          limit: 'maxConnectionsPerAddress',
+          max: limits.maxConnectionsPerAddress,
+          address,
+        },
+        'limit hit: too many volunteer connections from one address',
       );
       socket.send(
         JSON.stringify({

@@ -7,6 +7,7 @@
  * with its code, and fatal codes close the socket; nothing else is touched.
  */
 import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ERRORS, type ErrorCode } from '../../shared/errors.ts';
@@ -21,8 +22,12 @@ import {
 import { canonicalJson } from '../../shared/canonical.ts';
 import { taskSeed } from '../../shared/random.ts';
 import { utf8Length, type Limits } from '../../shared/limits.ts';
+import { REDUCE_BASE } from '../jobs/reduce.ts';
 import type { Coordinator } from '../coordinator.ts';
 import type { LeaseRecord } from '../scheduler/types.ts';
+
+/** Shortest gap between two `credit` frames to one volunteer. */
+const CREDIT_INTERVAL_MS = 1000;
 
 export interface SessionDeps {
   coordinator: Coordinator;
@@ -48,6 +53,9 @@ export class VolunteerSession {
   private rejected = 0;
   private creditMs = 0;
   private creditChanged = false;
+  private creditSentAtMs = -Infinity;
+  private creditTimer: ReturnType<typeof setTimeout> | null = null;
+  private corked = false;
   private frameBudget: number;
   private budgetAt = Date.now();
   readonly connectedAt = Date.now();
@@ -64,6 +72,7 @@ export class VolunteerSession {
     );
     socket.on('pong', () => (this.alive = true));
     socket.on('close', () => {
+      if (this.creditTimer) clearTimeout(this.creditTimer);
       if (this.greeted) deps.coordinator.removeSession(this);
       deps.onClosed(this);
     });
@@ -247,7 +256,7 @@ export class VolunteerSession {
       parts.push(
         `{"leaseId":${lease.id},"jobId":${JSON.stringify(lease.jobId)},"taskIndex":${lease.taskIndex},` +
           `"input":${lease.inputJson},"seed":${JSON.stringify(taskSeed(lease.jobId, lease.taskIndex))},` +
-          `"timeoutMs":${lease.timeoutMs}}`,
+          `"timeoutMs":${lease.timeoutMs}${lease.taskIndex >= REDUCE_BASE ? ',"entry":"reduce"' : ''}}`,
       );
     }
     this.sendRaw(`{"type":"assign","leases":[${parts.join(',')}]}`);
@@ -296,9 +305,10 @@ export class VolunteerSession {
   requestFill(): void {
     if (this.fillRequested) return;
     this.fillRequested = true;
+    const askedAt = performance.now();
     setImmediate(() => {
       this.fillRequested = false;
-      this.deps.coordinator.fill(this);
+      this.deps.coordinator.fill(this, askedAt);
     });
   }
 
@@ -307,15 +317,30 @@ export class VolunteerSession {
     const leaseIds = this.pendingAcks;
     this.pendingAcks = [];
     if (leaseIds.length > 0) this.send({ type: 'ack', leaseIds });
-    if (this.creditChanged) {
-      this.creditChanged = false;
-      this.send({
-        type: 'credit',
-        validated: this.agreed,
-        rejected: this.rejected,
-        creditMs: this.creditMs,
-      });
+    if (this.creditChanged) this.sendCredit();
+  }
+
+  /**
+   * Credit is a running total, so only the last one counts: at most one frame
+   * per CREDIT_INTERVAL_MS, the latest total trailing after a quiet spell.
+   */
+  private sendCredit(): void {
+    const waitMs = this.creditSentAtMs + CREDIT_INTERVAL_MS - Date.now();
+    if (waitMs > 0) {
+      this.creditTimer ??= setTimeout(() => {
+        this.creditTimer = null;
+        this.sendCredit();
+      }, waitMs);
+      return;
     }
+    this.creditChanged = false;
+    this.creditSentAtMs = Date.now();
+    this.send({
+      type: 'credit',
+      validated: this.agreed,
+      rejected: this.rejected,
+      creditMs: this.creditMs,
+    });
   }
 
   sendError(code: ErrorCode, message: string, leaseId?: number): void {
@@ -329,11 +354,19 @@ export class VolunteerSession {
 
   /** Reports a protocol error; fatal ones close the socket (policy violation). */
   private fail(code: ErrorCode, message: string): void {
-    this.log.debug(
-      { code, address: this.deps.address },
-      'protocol error: %s',
-      message,
-    );
+    // A limit hit is an operator event; other protocol errors are chatter.
+    if (code === 'FRAME_TOO_LARGE')
+      this.log.warn(
+        { code, limit: 'maxFrameBytes', address: this.deps.address },
+        'limit hit: %s',
+        message,
+      );
+    else
+      this.log.debug(
+        { code, address: this.deps.address },
+        'protocol error: %s',
+        message,
+      );
     this.sendError(code, message);
     if (ERRORS[code].fatal)
       this.close(code === 'FRAME_TOO_LARGE' ? 1009 : 1008, code);
@@ -366,8 +399,12 @@ export class VolunteerSession {
     }
     if (this.socket.readyState === this.socket.OPEN) {
       this.log.warn(
-        { address: this.deps.address },
-        'volunteer flooded frames; closing',
+        {
+          code: 'FLOOD',
+          limit: 'maxFramesPerSecond',
+          address: this.deps.address,
+        },
+        'limit hit: volunteer flooded frames; closing',
       );
       this.sendError('FLOOD', `more than ${rate} frames per second`);
       this.close(1008, 'FLOOD');
@@ -380,6 +417,26 @@ export class VolunteerSession {
   }
 
   private sendRaw(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.cork();
+    this.socket.send(text);
+  }
+
+  /**
+   * Holds this tick's frames in the TCP socket's buffer and writes them in
+   * one `writev` when the tick ends: an ack, a credit and an assign sent
+   * together cost one system call, not three. `_socket` is ws's own field
+   * (ws is pinned); without it frames go out one write each, as before.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: Duplex })._socket;
+    if (!raw) return;
+    this.corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 }

@@ -58,7 +58,12 @@ const harness: Harness = {
       progressWaiters.get(lease.leaseId)?.(fraction);
       progressWaiters.delete(lease.leaseId);
     };
-    const outcome = await pool.run({ lease, job, onProgress });
+    const outcome = await pool.run({
+      lease,
+      job,
+      onProgress,
+      onCheckpoint: () => {},
+    });
     return { outcome, progress };
   },
   firstProgress(leaseId) {

@@ -78,7 +78,13 @@ export class WorkerPool implements Executor {
     while (this.slots.length < this.sizeValue) this.spawn();
   }
 
-  run({ lease, job, onProgress }: TaskRun): Promise<TaskOutcome> {
+  run({
+    lease,
+    job,
+    onProgress,
+    onCheckpoint,
+    checkpointed,
+  }: TaskRun): Promise<TaskOutcome> {
     const startedMs = performance.now();
     const elapsed = () => performance.now() - startedMs;
     const slot = this.acquire(job.hash, job.code);
@@ -98,7 +104,8 @@ export class WorkerPool implements Executor {
         const message = `timed out after ${lease.timeoutMs} ms`;
         end(failure(message, 'timeout', elapsed()), false);
       }, timeoutMs);
-      slot.sandbox.run(toSandboxTask(lease, job.hash), onProgress).then(
+      const task = toSandboxTask(lease, job.hash, checkpointed);
+      slot.sandbox.run(task, onProgress, onCheckpoint).then(
         (answer) => end(outcomeOf(answer, elapsed()), true),
         () => end(failure('sandbox call failed', 'crashed', elapsed()), false),
       );
@@ -170,8 +177,14 @@ export class WorkerPool implements Executor {
   }
 }
 
-function toSandboxTask(lease: Lease, hash: string): SandboxTask {
+function toSandboxTask(
+  lease: Lease,
+  hash: string,
+  checkpointed: unknown,
+): SandboxTask {
   return {
+    entry: lease.entry === 'reduce' ? 'reduce' : 'default',
+    ...(checkpointed !== undefined ? { checkpointed } : {}),
     leaseId: lease.leaseId,
     jobId: lease.jobId,
     hash,

@@ -6,6 +6,7 @@
  */
 import { wrap, type Remote } from 'comlink';
 import {
+  CHECKPOINT_KIND,
   PROGRESS_KIND,
   type SandboxApi,
   type SandboxTask,
@@ -22,12 +23,16 @@ export function createSandboxWorker(): Worker {
 }
 
 type ProgressListener = (fraction: number) => void;
+type CheckpointListener = (state: unknown) => void;
 
 export class SandboxWorker {
   private readonly worker: Worker;
   private readonly api: Remote<SandboxApi>;
-  private progress: { leaseId: number; listener: ProgressListener } | null =
-    null;
+  private progress: {
+    leaseId: number;
+    listener: ProgressListener;
+    onCheckpoint: CheckpointListener;
+  } | null = null;
   /** The code hash this worker runs, or null before its first task. */
   jobHash: string | null = null;
   /** Called once if the worker fails to start or dies with an error. */
@@ -57,8 +62,16 @@ export class SandboxWorker {
   }
 
   /** Runs a task; resolves with the worker's raw, unchecked answer. */
-  run(task: SandboxTask, onProgress: ProgressListener): Promise<unknown> {
-    this.progress = { leaseId: task.leaseId, listener: onProgress };
+  run(
+    task: SandboxTask,
+    onProgress: ProgressListener,
+    onCheckpoint: CheckpointListener,
+  ): Promise<unknown> {
+    this.progress = {
+      leaseId: task.leaseId,
+      listener: onProgress,
+      onCheckpoint,
+    };
     return this.api.run(task).finally(() => {
       if (this.progress?.leaseId === task.leaseId) this.progress = null;
     });
@@ -76,12 +89,30 @@ export class SandboxWorker {
       kind?: unknown;
       leaseId?: unknown;
       fraction?: unknown;
+      state?: unknown;
     };
+    if (notice.kind === CHECKPOINT_KIND) return this.receiveCheckpoint(notice);
     if (notice.kind !== PROGRESS_KIND) return;
     const { leaseId, fraction } = notice;
     if (typeof fraction !== 'number' || !Number.isFinite(fraction)) return;
     // A notice for a task that has ended, or forged for another, is dropped.
     if (!this.progress || leaseId !== this.progress.leaseId) return;
     this.progress.listener(Math.min(1, Math.max(0, fraction)));
+  }
+
+  private receiveCheckpoint(notice: {
+    leaseId?: unknown;
+    state?: unknown;
+  }): void {
+    if (!this.progress || notice.leaseId !== this.progress.leaseId) return;
+    if (typeof notice.state !== 'string' || notice.state.length > 1_000_000)
+      return;
+    let state: unknown;
+    try {
+      state = JSON.parse(notice.state);
+    } catch {
+      return;
+    }
+    this.progress.onCheckpoint(state);
   }
 }

@@ -17,6 +17,10 @@ export interface SandboxTask {
   seed: [number, number, number, number];
   /** After this long `ctx.signal` aborts; the page terminates the worker too. */
   timeoutMs: number;
+  /** `reduce` runs the module's `reduce(input.outputs, ctx)` export. */
+  entry: 'default' | 'reduce';
+  /** What an earlier run of this lease saved with `ctx.checkpoint`, if anything. */
+  checkpointed?: unknown;
 }
 
 export type SandboxResult =
@@ -39,3 +43,12 @@ export interface ProgressNotice {
 }
 
 export const PROGRESS_KIND = 'tabgrid:progress';
+
+/** Posted by the worker when job code calls `ctx.checkpoint(state)`; `state` is JSON text. */
+export interface CheckpointNotice {
+  kind: 'tabgrid:checkpoint';
+  leaseId: number;
+  state: string;
+}
+
+export const CHECKPOINT_KIND = 'tabgrid:checkpoint';

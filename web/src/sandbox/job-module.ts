@@ -7,7 +7,12 @@
 
 export type TaskFunction = (input: unknown, ctx: unknown) => unknown;
 
-const modules = new Map<string, Promise<TaskFunction>>();
+interface JobModule {
+  run: TaskFunction;
+  reduce: TaskFunction | null;
+}
+
+const modules = new Map<string, Promise<JobModule>>();
 
 /** Starts importing a module; a second call with the same hash does nothing. */
 export function loadModule(hash: string, code: string): void {
@@ -16,13 +21,19 @@ export function loadModule(hash: string, code: string): void {
     new Blob([code], { type: 'text/javascript' }),
   );
   const loaded = import(/* @vite-ignore */ url)
-    .then((namespace: { default?: unknown }) => {
+    .then((namespace: { default?: unknown; reduce?: unknown }) => {
       if (typeof namespace.default !== 'function') {
         throw new TypeError(
           `job module must export a default function, instead got ${typeof namespace.default}`,
         );
       }
-      return namespace.default as TaskFunction;
+      return {
+        run: namespace.default as TaskFunction,
+        reduce:
+          typeof namespace.reduce === 'function'
+            ? (namespace.reduce as TaskFunction)
+            : null,
+      };
     })
     .finally(() => URL.revokeObjectURL(url));
   // Failures are reported by each task that needs the module.
@@ -30,10 +41,16 @@ export function loadModule(hash: string, code: string): void {
   modules.set(hash, loaded);
 }
 
-/** The default export of a loaded module; rejects if it failed to load. */
-export function moduleFor(hash: string): Promise<TaskFunction> {
+/** The export a task runs; rejects if the module failed to load or lacks it. */
+export async function moduleFor(
+  hash: string,
+  entry: 'default' | 'reduce' = 'default',
+): Promise<TaskFunction> {
   const loaded = modules.get(hash);
-  if (!loaded)
-    return Promise.reject(new Error(`no code loaded for hash ${hash}`));
-  return loaded;
+  if (!loaded) throw new Error(`no code loaded for hash ${hash}`);
+  const mod = await loaded;
+  if (entry === 'default') return mod.run;
+  if (!mod.reduce) throw new TypeError('job module has no reduce export');
+  const reduce = mod.reduce;
+  return (input, ctx) => reduce((input as { outputs?: unknown }).outputs, ctx);
 }

@@ -10,7 +10,9 @@
 import { expose } from 'comlink';
 import { seededRandom } from '../../../shared/random.ts';
 import {
+  CHECKPOINT_KIND,
   PROGRESS_KIND,
+  type CheckpointNotice,
   type ProgressNotice,
   type SandboxApi,
   type SandboxResult,
@@ -42,6 +44,29 @@ function progressReporter(leaseId: number): (fraction: unknown) => void {
       kind: PROGRESS_KIND,
       leaseId,
       fraction: Math.min(1, Math.max(0, fraction)),
+    };
+    post(notice);
+  };
+}
+
+/** `ctx.checkpoint(state)`: the state goes to the page as JSON, at most every 200 ms. */
+function checkpointer(leaseId: number): (state: unknown) => void {
+  let lastAtMs = -Infinity;
+  return (state) => {
+    const nowMs = performance.now();
+    if (nowMs - lastAtMs < PROGRESS_INTERVAL_MS) return;
+    lastAtMs = nowMs;
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(state);
+    } catch {
+      return;
+    }
+    if (text === undefined) return;
+    const notice: CheckpointNotice = {
+      kind: CHECKPOINT_KIND,
+      leaseId,
+      state: text,
     };
     post(notice);
   };
@@ -93,12 +118,15 @@ async function run(task: SandboxTask): Promise<SandboxResult> {
     task.timeoutMs,
   );
   try {
-    const taskFunction = await moduleFor(task.hash);
+    const taskFunction = await moduleFor(task.hash, task.entry);
     const ctx = Object.freeze({
       jobId: task.jobId,
       taskIndex: task.taskIndex,
       random: seededRandom(task.seed),
       progress: progressReporter(task.leaseId),
+      checkpoint: checkpointer(task.leaseId),
+      /** The state saved by an earlier run of this lease (a reloaded tab), or undefined. */
+      checkpointed: task.checkpointed,
       signal: controller.signal,
     });
     return { output: toJson(await taskFunction(task.input, ctx)) };

@@ -13,6 +13,7 @@ import {
   type SocketLike,
 } from '../../../shared/volunteer-client.ts';
 import { WorkerPool } from '../pool/pool.ts';
+import { indexedDbCheckpoints } from './checkpoints.ts';
 import type { Conditions } from './conditions.ts';
 import {
   clampCpuShare,
@@ -60,6 +61,7 @@ export class VolunteerSession {
   private readonly options: SessionOptions;
   private client: VolunteerClient | null = null;
   private pool: WorkerPool | null = null;
+  private readonly checkpoints = indexedDbCheckpoints();
   private detach: Array<() => void> = [];
   private conditions: Conditions = {
     hidden: false,
@@ -102,6 +104,7 @@ export class VolunteerSession {
         },
       },
       createSocket: browserSocket,
+      ...(this.checkpoints ? { checkpoints: this.checkpoints } : {}),
       token: loadToken(),
       saveToken,
       agent: navigator.userAgent.slice(0, MAX_AGENT_CHARS),
