@@ -227,3 +227,22 @@ test('help lists every command and each command has its own', async (t) => {
   assert.match(runHelp.stdout, /^usage: tabgrid run JOB\.mjs/);
   assert.match(runHelp.stdout, /--max-replicas N/);
 });
+
+test('run prints the reduced value of a job with a reduce export', async (t) => {
+  const { tabgrid, file } = await fleet(t);
+  const jobPath = file(
+    'sum.mjs',
+    'export default async (n) => n * 2;\nexport async function reduce(xs) { return xs.reduce((a, b) => a + b, 0); }',
+  );
+  const inputs = Array.from({ length: 30 }, (_, i) => i);
+  const ran = await tabgrid(['run', jobPath], {
+    stdin: inputs.join('\n') + '\n',
+  });
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.equal(
+    lines(ran.stdout).length,
+    30,
+    'stdout keeps one output per input',
+  );
+  assert.match(ran.stderr, /reduced: 870\n/);
+});

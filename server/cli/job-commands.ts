@@ -25,6 +25,11 @@ export async function runCommand(ctx: Context): Promise<number> {
   const misses = await writeOutputs(ctx, job, final.counts.total);
   if (final.state === 'cancelled')
     ctx.stderr.write(`tabgrid: job ${job.id} was cancelled\n`);
+  // stdout holds one output per input; the reduced value is said on stderr.
+  if (final.reduce?.done)
+    ctx.stderr.write(
+      `tabgrid: reduced: ${JSON.stringify(final.reduce.value)}\n`,
+    );
   if (misses.length > 0)
     ctx.stderr.write(describeMisses(misses, final.counts.total));
   return misses.length > 0 || final.state !== 'done'
@@ -187,9 +192,12 @@ function finishedCleanly(view: JobView): boolean {
 function summary(view: JobView): string {
   const c = view.counts;
   const outputs = c.settled - c.errored;
+  const reduced = view.reduce?.done
+    ? `; reduced: ${JSON.stringify(view.reduce.value)}`
+    : '';
   return (
     `job ${view.id} ${view.state}: ${outputs} of ${c.total} tasks ` +
-    `with an output, ${c.errored} errored, ${c.failed} failed`
+    `with an output, ${c.errored} errored, ${c.failed} failed${reduced}`
   );
 }
 
@@ -213,6 +221,27 @@ function describeJob(view: JobView): string {
       'replicas',
       `${c.replicas} run, ${c.leased} leased now, ${c.reissued} reissued`,
     ],
+    ...(view.reduce
+      ? [
+          [
+            'reduce',
+            view.reduce.done
+              ? JSON.stringify(view.reduce.value)
+              : `level ${view.reduce.level} of the reduce stage`,
+          ],
+        ]
+      : []),
+    ...(view.trust
+      ? [
+          [
+            'trust',
+            `${view.trust.verification}, ` +
+              `${view.trust.replicasPerSettled?.toFixed(2) ?? '-'} replicas per task, ` +
+              `${view.trust.volunteersBanned} volunteers banned, ` +
+              `error bound ${view.trust.errorBound?.toExponential(1) ?? '-'}`,
+          ],
+        ]
+      : []),
     ['created', when(view.createdAt)],
     ['started', when(view.startedAt)],
     ['finished', when(view.finishedAt)],

@@ -46,6 +46,18 @@ export interface JobView {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** With a `reduce` export: the level running and, once done, the single value. */
+  reduce?: { level: number; done: boolean; value: unknown } | null;
+  /** How sure the settled outputs are and what verifying them cost. */
+  trust?: {
+    verification: 'quorum' | 'adaptive';
+    replicasPerSettled: number | null;
+    disagreements: number;
+    checks: number;
+    reopened: number;
+    volunteersBanned: number;
+    errorBound: number | null;
+  };
 }
 
 /** The error of one task, as its replicas reported it or as the server decided. */

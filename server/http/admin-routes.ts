@@ -97,7 +97,12 @@ export async function adminRoutes(
             agreed: v.agreed,
             disagreed: v.disagreed,
             creditMs: v.creditMs,
+            canariesPassed: v.canariesPassed,
+            canariesFailed: v.canariesFailed,
+            /** Probability that a result of theirs is right (server/verify/credibility.ts). */
+            credibility: coordinator.trust.credibility(v.id),
             banned: v.bannedAt !== null,
+            bannedReason: v.bannedReason,
             lastSeenAt: v.lastSeenAt,
             connectedAt: s?.connectedAt ?? null,
             tasksThisSession: s?.tasksReturned ?? 0,

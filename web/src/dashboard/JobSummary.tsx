@@ -59,7 +59,48 @@ export function JobSummary({ job, points, nowMs }: Props) {
           <dd data-testid="job-rate">{formatRate(rate)}</dd>
         </div>
       </dl>
+      <TrustLine job={job} />
+      {job.reduce ? (
+        <p className="progress-line" data-testid="reduce-line">
+          <span>
+            Reduce:{' '}
+            {job.reduce.done ? (
+              <strong className="mono" data-testid="reduced-value">
+                {JSON.stringify(job.reduce.value)}
+              </strong>
+            ) : job.reduce.level > 0 ? (
+              `level ${job.reduce.level} running`
+            ) : (
+              'after the last task settles'
+            )}
+          </span>
+        </p>
+      ) : null}
     </section>
+  );
+}
+
+/** How sure the settled outputs are, and what verifying them cost. */
+function TrustLine({ job }: { job: JobView }) {
+  const t = job.trust;
+  const parts = [
+    t.verification === 'adaptive'
+      ? 'adaptive verification'
+      : `quorum ${job.params.quorum}`,
+    t.replicasPerSettled === null
+      ? null
+      : `${t.replicasPerSettled.toFixed(2)} replicas per task`,
+    `${formatCount(t.disagreements)} disagreeing results`,
+    t.volunteersBanned > 0 ? `${t.volunteersBanned} volunteers banned` : null,
+    t.reopened > 0 ? `${formatCount(t.reopened)} tasks re-verified` : null,
+    t.errorBound === null
+      ? null
+      : `error bound ${t.errorBound.toExponential(1)}`,
+  ].filter(Boolean);
+  return (
+    <p className="fine" data-testid="trust-line">
+      {parts.join(' · ')}
+    </p>
   );
 }
 

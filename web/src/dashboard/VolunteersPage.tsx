@@ -72,9 +72,10 @@ export function VolunteersPage({ api }: { api: Api }) {
         </div>
       )}
       <p className="fine">
-        Credibility is the share of a volunteer's checked results that agreed
-        with the quorum. Volunteers who disagree too often are banned from new
-        work.
+        Credibility is the probability that a volunteer's result is right, from
+        its record of results verified against others and canaries passed.
+        Volunteers caught returning wrong results are banned from new work, and
+        what they helped settle is checked again without them.
       </p>
     </section>
   );
@@ -98,7 +99,7 @@ function VolunteerRow({
       <td className="mono" title={v.agent ?? undefined}>
         {v.id}
       </td>
-      <td>
+      <td title={v.bannedReason ?? undefined}>
         <span className={`dot dot-${status}`} aria-hidden="true" /> {status}
       </td>
       <td className="num">{v.slots}</td>
@@ -111,7 +112,9 @@ function VolunteerRow({
         {formatCount(v.agreed)} / {formatCount(v.disagreed)}
       </td>
       <td className="num" data-testid="volunteer-credibility">
-        {checked === 0 ? '—' : formatPercent(v.agreed / checked)}
+        {checked === 0 && v.canariesPassed === 0
+          ? '—'
+          : formatPercent(v.credibility)}
       </td>
       <td className="num">{formatDuration(v.creditMs)}</td>
       <td className="num">

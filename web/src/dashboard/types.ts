@@ -50,6 +50,20 @@ export interface JobView {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** With a `reduce` export: the level running and, once done, the value. */
+  reduce: { level: number; done: boolean; value: unknown } | null;
+  trust: JobTrust;
+}
+
+export interface JobTrust {
+  verification: 'quorum' | 'adaptive';
+  replicasPerSettled: number | null;
+  disagreements: number;
+  checks: number;
+  reopened: number;
+  volunteersBanned: number;
+  /** Mean probability that a settled output is wrong. */
+  errorBound: number | null;
 }
 
 export interface TaskError {
@@ -115,7 +129,12 @@ export interface VolunteerView {
   agreed: number;
   disagreed: number;
   creditMs: number;
+  canariesPassed: number;
+  canariesFailed: number;
+  /** Probability that a result of theirs is right, from their record. */
+  credibility: number;
   banned: boolean;
+  bannedReason: string | null;
   lastSeenAt: number;
   connectedAt: number | null;
   tasksThisSession: number;
