@@ -58,12 +58,20 @@ test(
               globalThis as unknown as {
                 __tabgridStatus?: { volunteerId?: string };
               }
-            ).__tabgridStatus?.volunteerId,
+            ).__tabgridStatus?.volunteerId ?? undefined,
         ),
       'the straggler to join',
     );
     await open(1);
     await open(1);
+    const admin = api(server.url, ADMIN_KEY);
+    await until(async () => {
+      const { body } = await admin.get('/api/volunteers');
+      const online = body.volunteers.filter(
+        (v: { online: boolean; slots: number }) => v.online && v.slots > 0,
+      );
+      return online.length === 3 ? true : undefined;
+    }, 'three tabs online with a slot each');
     const client = api(server.url, ADMIN_KEY);
     const created = await client.post('/api/jobs', {
       name: 'with a straggler',

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { launchFleet, type Fleet } from '../../e2e/fleet/index.ts';
 import { CoordinatorProcess } from '../lib/coordinator.ts';
 import { ROOT } from '../lib/proc.ts';
+import { processCpuMs } from '../lib/threads.ts';
 import type { ScenarioResult } from '../lib/report.ts';
 import { round } from '../lib/report.ts';
 import type { BenchContext } from './context.ts';
@@ -60,8 +61,11 @@ export async function browserScenario(
     iters,
   }));
   const nodeStarted = performance.now();
+  const nodeCpu = process.cpuUsage();
   for (const input of inputs) kernel(input);
   const nodeSeconds = (performance.now() - nodeStarted) / 1000;
+  const { user, system } = process.cpuUsage(nodeCpu);
+  const nodeCpuSeconds = (user + system) / 1e6;
 
   const tabs = cpus().length;
   const coordinator = await CoordinatorProcess.start();
@@ -71,7 +75,12 @@ export async function browserScenario(
     await fleet.waitForTabs(tabs, 120_000);
     const rows: (string | number)[][] = [];
     const efficiency: Record<string, number> = {};
+    // Efficiency ≈ speed (Node CPU ÷ the tabs' renderer CPU for the same
+    // work) × share (renderer CPU ÷ wall × tabs: what the machine gave them).
+    // Renderer CPU counts the page's own thread too, so speed is a floor.
+    const breakdown: Record<string, { speed: number; share: number }> = {};
     for (const quorum of [1, 2]) {
+      const cpuBeforeMs = processCpuMs('--type=renderer');
       const wall = await runJob(
         coordinator,
         `kernel q${quorum}`,
@@ -79,14 +88,21 @@ export async function browserScenario(
         quorum,
         ctx.sizes.browserTaskMs,
       );
+      const tabSeconds = (processCpuMs('--type=renderer') - cpuBeforeMs) / 1000;
       const e = (quorum * nodeSeconds) / (wall * tabs);
       efficiency[`quorum${quorum}`] = e;
+      breakdown[`quorum${quorum}`] = {
+        speed: round((quorum * nodeCpuSeconds) / Math.max(tabSeconds, 0.01)),
+        share: round(tabSeconds / (wall * tabs)),
+      };
       rows.push([
         `kernel, quorum ${quorum}`,
         inputs.length,
         nodeSeconds,
         wall,
         e,
+        breakdown[`quorum${quorum}`]!.speed,
+        breakdown[`quorum${quorum}`]!.share,
         '',
       ]);
     }
@@ -102,6 +118,8 @@ export async function browserScenario(
       0,
       tinyWall,
       '',
+      '',
+      '',
       overheadMs,
     ]);
     const problems = fleet.problems();
@@ -114,6 +132,8 @@ export async function browserScenario(
         'Node s (one thread)',
         'fleet wall s',
         'efficiency',
+        'speed (Node CPU ÷ tab CPU)',
+        'CPU share of the tabs',
         'overhead ms per task per tab',
       ],
       rows,
@@ -123,6 +143,9 @@ export async function browserScenario(
         taskMs: ctx.sizes.browserTaskMs,
         iters,
         nodeSeconds: round(nodeSeconds),
+        nodeCpuSeconds: round(nodeCpuSeconds),
+        /** Per quorum: kernel speed in the tabs' workers and the CPU share they got. */
+        breakdown,
         efficiencyQuorum1: round(efficiency.quorum1!),
         efficiencyQuorum2: round(efficiency.quorum2!),
         efficiency: round(worst),

@@ -6,7 +6,15 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { DEFAULT_EXECUTABLE } from './options.ts';
 
-/** Headless, no sandbox (containers), and no traffic of the browser's own. */
+/**
+ * Headless, no sandbox (containers), and no traffic of the browser's own.
+ * Every tab is a volunteer working in the foreground: none is backgrounded
+ * (Chromium lowers a background renderer's priority, `nice` +5, and
+ * throttles its timers). V8 optimises job code on the task's own thread:
+ * by default Chromium compiles it on a pool thread that a busy machine
+ * starves, so a CPU-bound task stays in V8's slow tiers for seconds
+ * (bench/probes/kernel-in-tab.ts measured 3.3× the CPU of Node for it).
+ */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
@@ -15,6 +23,10 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--js-flags=--no-concurrent-recompilation --no-concurrent-osr',
 ];
 
 export async function launchChromium(

@@ -31,16 +31,17 @@ test('a volunteer that disconnects mid-task has its lease re-issued to another',
   t.after(() => helper.stop());
   const job = await waitForJob(client, created.body.id);
   assert.equal(job.state, 'done');
-  assert.ok(job.counts.reissued >= 1);
   const outputs = parseLines(
     (await client.get(`/api/jobs/${job.id}/results`)).text,
   ).map((l) => l.output);
   assert.deepEqual(outputs, [2, 4]);
   const task = await client.get(`/api/jobs/${job.id}/tasks/${taken[0]}`);
-  assert.deepEqual(
-    task.body.replicas.map((r: any) => r.state),
-    ['lost', 'returned'],
-  );
+  // Within the reconnect grace an idle volunteer overtakes the lease with a
+  // backup (the quitter's is then cancelled); after it, the lease is lost.
+  const [first, second] = task.body.replicas;
+  assert.ok(['lost', 'cancelled'].includes(first.state), first.state);
+  assert.equal(second.state, 'returned');
+  assert.notEqual(second.volunteerId, first.volunteerId);
 });
 
 test('an expired lease is re-issued, and the late result is refused', async (t) => {
