@@ -343,3 +343,34 @@ test('banning a volunteer takes its results out of the tasks still in play', () 
     'a banned volunteer gets no work',
   );
 });
+
+test('a disconnect holds only started leases for the reconnect grace; the rest go back at once', () => {
+  let now = 0;
+  const source = new MemorySource();
+  source.add('j', [1, 1]);
+  const scheduler = new Scheduler({
+    source,
+    clock: () => now,
+    prefetch: 2,
+    checkRate: () => 0,
+    reconnectGraceMs: 5000,
+  });
+  scheduler.addJob(job('j'));
+  scheduler.connect('tab', 1);
+  const [started, queued] = scheduler.fill('tab');
+  scheduler.progress('tab', started!.id);
+  const ended: number[] = [];
+  scheduler.on('lease:ended', (e) => ended.push(e.lease.id));
+  scheduler.disconnect('tab');
+  assert.deepEqual(ended, [queued!.id], 'the queued lease is requeued at once');
+  now = 4000;
+  assert.deepEqual(
+    scheduler.connect('tab', 1).map((l) => l.id),
+    [started!.id],
+    'back in time: the same lease',
+  );
+  scheduler.disconnect('tab');
+  now = 9500;
+  scheduler.expire();
+  assert.deepEqual(ended, [queued!.id, started!.id], 'gone too long: lost');
+});

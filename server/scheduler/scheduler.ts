@@ -246,12 +246,16 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   disconnect(volunteerId: string): void {
     const v = this.volunteers.get(volunteerId);
     if (!v) return;
-    if (this.reconnectGraceMs > 0 && v.leases.size > 0 && !v.banned) {
-      v.awaySince = this.clock();
-      return;
+    // Only leases whose task reported progress (it started, and may have a
+    // checkpoint) wait; the rest have nothing to resume and go back at once,
+    // so a client that grabs leases and leaves cannot sit on them.
+    const held = this.reconnectGraceMs > 0 && !v.banned;
+    for (const lease of [...v.leases.values()]) {
+      if (!held || lease.progressedAt === undefined)
+        this.endLease(lease, 'lost');
     }
-    for (const lease of [...v.leases.values()]) this.endLease(lease, 'lost');
-    this.volunteers.delete(volunteerId);
+    if (v.leases.size > 0) v.awaySince = this.clock();
+    else this.volunteers.delete(volunteerId);
   }
 
   ban(volunteerId: string): void {
@@ -335,6 +339,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   progress(volunteerId: string, leaseId: number): boolean {
     const lease = this.leases.get(leaseId);
     if (!lease || lease.volunteerId !== volunteerId) return false;
+    lease.progressedAt = this.clock();
     const deadline = this.clock() + lease.timeoutMs + graceMs(lease.timeoutMs);
     if (deadline > lease.deadline) {
       lease.deadline = deadline;

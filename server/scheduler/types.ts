@@ -57,6 +57,8 @@ export interface LeaseRecord {
   leasedAt: number;
   deadline: number;
   timeoutMs: number;
+  /** When the volunteer last reported progress: it started, and may resume after a reconnect. */
+  progressedAt?: number;
   /** Past this a backup replica is issued; the lease lives on to `deadline`. */
   softDeadline?: number;
   /** A check: a task whose output is already known, run to test the volunteer. */
