@@ -12,6 +12,7 @@
  * The pool is bounded; when full, a new settled task replaces a random one.
  */
 import type { ResultRecord } from './types.ts';
+import type { JobState } from './task-state.ts';
 
 export interface CheckEntry {
   source: 'canary' | 'settled';
@@ -80,4 +81,16 @@ export class CheckPool {
  */
 export function defaultCheckRate(credibility: number): number {
   return Math.min(0.3, 0.02 + 2 * (1 - credibility));
+}
+
+/** A check from the first job that has one this volunteer has not run. */
+export function pickCheck(
+  jobs: Iterable<JobState>,
+  volunteerId: string,
+): { job: JobState; entry: CheckEntry } | null {
+  for (const job of jobs) {
+    const entry = job.checks.pick(volunteerId);
+    if (entry) return { job, entry };
+  }
+  return null;
 }

@@ -10,23 +10,33 @@
  * (`lost`), the volunteer giving it back (`released`) or the task settling
  * first (`cancelled`). Every end without a result puts the replica back.
  *
- * Who is served: owners (API keys) take turns by virtual time, so that each
- * requester gets an equal share; within an owner, the job whose head task has
- * the highest priority P = W/T, multiplied by 2 per `agingHalfLifeMs` since
- * the job was last served, so no job starves. A volunteer holds at most
- * slots × prefetch leases and never two replicas of one task.
+ * Who is served is selection.ts's rule. A volunteer holds at most
+ * slots × prefetch leases and never two replicas of one task. Checks
+ * (checks.ts), backups (timing.ts) and the quorum rule (verify/) are applied
+ * here as leases end.
  */
 import { Emitter } from './emitter.ts';
+import {
+  FairShare,
+  bestJob,
+  eligibleTask,
+  oldestStraggler,
+} from './selection.ts';
+import type { SchedulerEvents, SchedulerOptions } from './events.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import {
   closeTask,
-  hasTouched,
   openTask,
   type JobState,
   type TaskState,
 } from './task-state.ts';
 import { decide, type Counted } from '../verify/quorum.ts';
-import { CheckPool, defaultCheckRate, type CheckEntry } from './checks.ts';
+import {
+  CheckPool,
+  defaultCheckRate,
+  pickCheck,
+  type CheckEntry,
+} from './checks.ts';
 import { TaskTiming, softDeadline } from './timing.ts';
 import { comparatorFor, type Comparator } from '../verify/compare.ts';
 import type {
@@ -38,61 +48,6 @@ import type {
   TaskSource,
 } from './types.ts';
 
-export interface SchedulerOptions {
-  source: TaskSource;
-  clock?: () => number;
-  /** Leases held per slot at most: one running, the rest waiting. */
-  prefetch?: number;
-  /** Pending tasks loaded from the store at a time, per job. */
-  pageSize?: number;
-  agingHalfLifeMs?: number;
-  /** Lease ends without a result a task may suffer before it fails, per replica allowed. */
-  lostPerReplica?: number;
-  firstLeaseId?: number;
-  /** How long a disconnected volunteer's leases wait for it to reconnect. */
-  reconnectGraceMs?: number;
-  /** A volunteer's credibility in [0, 1] (see verify/credibility.ts). */
-  credibility?: (volunteerId: string) => number;
-  /** How often a volunteer of this credibility gets a check instead of work. */
-  checkRate?: (credibility: number) => number;
-  random?: () => number;
-}
-
-export interface SchedulerEvents {
-  'lease:ended': { lease: LeaseRecord; end: Exclude<LeaseEnd, 'returned'> };
-  'result:recorded': { lease: LeaseRecord; result: ResultRecord };
-  'task:settled': {
-    jobId: string;
-    index: number;
-    winner: ResultRecord;
-    agreed: ResultRecord[];
-    disagreed: ResultRecord[];
-    /** Probability that the settled output is right (verify/credibility.ts). */
-    credibility: number;
-  };
-  /** A check lease came back; `passed` when it matched the known output. */
-  'check:done': {
-    lease: LeaseRecord;
-    result: ResultRecord;
-    source: CheckEntry['source'];
-    passed: boolean;
-  };
-  /** A settled task is back in play, with these results, after a check disagreed. */
-  'task:reopened': { jobId: string; index: number; results: ResultRecord[] };
-  'task:failed': {
-    jobId: string;
-    index: number;
-    reason: 'no-quorum' | 'leases-lost';
-    results: ResultRecord[];
-  };
-  /** Every task of the job has settled or failed. */
-  'job:drained': { jobId: string };
-  /** A lease passed its soft deadline, or idle capacity overtook it: a backup replica is out. */
-  'task:backup': { jobId: string; index: number; reason: 'overdue' | 'idle' };
-  /** Tasks became available to volunteers that had nothing to do. */
-  'work:available': undefined;
-}
-
 interface VolunteerState {
   id: string;
   slots: number;
@@ -103,6 +58,8 @@ interface VolunteerState {
 }
 
 export type ResultInput = Omit<ResultRecord, 'replicaId' | 'volunteerId'>;
+
+export type { SchedulerEvents, SchedulerOptions } from './events.ts';
 
 export class Scheduler extends Emitter<SchedulerEvents> {
   private readonly source: TaskSource;
@@ -119,8 +76,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   private readonly deadlines = new DeadlineHeap();
   private readonly softDeadlines = new DeadlineHeap();
   readonly timing = new TaskTiming();
-  private readonly ownerTime = new Map<string, number>();
-  private systemTime = 0;
+  private readonly share = new FairShare();
   private nextLeaseId: number;
   private readonly checkLeases = new Map<
     number,
@@ -297,7 +253,9 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     const checkRate = this.checkRate(this.credibility(volunteerId));
     for (let free = this.freeCapacity(volunteerId); free > 0; free--) {
       const check =
-        this.random() < checkRate ? this.pickCheck(volunteerId) : null;
+        this.random() < checkRate
+          ? pickCheck(this.jobs.values(), volunteerId)
+          : null;
       if (check) {
         issued.push(this.issueCheck(check.job, check.entry, v));
         continue;
@@ -422,65 +380,24 @@ export class Scheduler extends Emitter<SchedulerEvents> {
 
   private pick(volunteerId: string): TaskState | null {
     const skipped = new Set<JobState>();
+    const load = (job: JobState) => this.loadPage(job);
     for (;;) {
-      const job = this.bestJob(skipped);
+      const job = bestJob(this.jobs.values(), skipped, {
+        now: this.clock(),
+        agingHalfLifeMs: this.agingHalfLifeMs,
+        share: this.share,
+        load,
+      });
       if (!job) return null;
-      const task = this.eligibleTask(job, volunteerId);
+      const task = eligibleTask(job, volunteerId, load);
       if (task) return task;
       skipped.add(job);
     }
   }
 
-  /** The owner with the least virtual time; of its jobs, the best aged head priority. */
-  private bestJob(skipped: Set<JobState>): JobState | null {
-    const now = this.clock();
-    let best: JobState | null = null;
-    let bestTime = Infinity;
-    let bestScore = -Infinity;
-    for (const job of this.jobs.values()) {
-      if (skipped.has(job)) continue;
-      if (job.open.length === 0 && !job.exhausted) this.loadPage(job);
-      const head = job.open[0];
-      if (!head) continue;
-      const time = Math.max(
-        this.ownerTime.get(job.info.owner) ?? 0,
-        this.systemTime,
-      );
-      const score =
-        head.priority * 2 ** ((now - job.lastServedAt) / this.agingHalfLifeMs);
-      if (time < bestTime || (time === bestTime && score > bestScore)) {
-        best = job;
-        bestTime = time;
-        bestScore = score;
-      }
-    }
-    return best;
-  }
-
-  private eligibleTask(job: JobState, volunteerId: string): TaskState | null {
-    for (;;) {
-      for (const task of job.open) {
-        if (!hasTouched(task, volunteerId)) return task;
-      }
-      if (job.exhausted) return null;
-      if (this.loadPage(job) === 0) return null;
-    }
-  }
-
   private issue(task: TaskState, v: VolunteerState): LeaseRecord {
     const now = this.clock();
-    const { timeoutMs, owner } = task.job.info;
-    const lease: LeaseRecord = {
-      id: this.nextLeaseId++,
-      jobId: task.job.info.id,
-      taskIndex: task.index,
-      inputJson: task.inputJson,
-      volunteerId: v.id,
-      leasedAt: now,
-      // A prefetched lease may wait behind the others of its slot before it starts.
-      deadline: now + this.prefetch * timeoutMs + graceMs(timeoutMs),
-      timeoutMs,
-    };
+    const lease = this.newLease(task.job, task.index, task.inputJson, v, now);
     const expected = this.timing.expectedMs(lease.jobId, v.id);
     if (expected !== null) {
       lease.softDeadline = softDeadline(now, expected, v.leases.size, v.slots);
@@ -494,10 +411,30 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     this.leaseTasks.set(lease.id, task);
     this.deadlines.push(lease.deadline, lease.id);
     task.job.lastServedAt = now;
-    const time = Math.max(this.ownerTime.get(owner) ?? 0, this.systemTime);
-    this.systemTime = time;
-    this.ownerTime.set(owner, time + 1);
+    this.share.charge(task.job.info.owner);
     return lease;
+  }
+
+  /** A lease record with its hard deadline, not yet attached anywhere. */
+  private newLease(
+    job: JobState,
+    taskIndex: number,
+    inputJson: string,
+    v: VolunteerState,
+    now: number,
+  ): LeaseRecord {
+    const { timeoutMs } = job.info;
+    return {
+      id: this.nextLeaseId++,
+      jobId: job.info.id,
+      taskIndex,
+      inputJson,
+      volunteerId: v.id,
+      leasedAt: now,
+      // A prefetched lease may wait behind the others of its slot before it starts.
+      deadline: now + this.prefetch * timeoutMs + graceMs(timeoutMs),
+      timeoutMs,
+    };
   }
 
   /**
@@ -525,31 +462,13 @@ export class Scheduler extends Emitter<SchedulerEvents> {
    * replica of the task whose oldest lease has been out longest.
    */
   private idleBackup(volunteerId: string): TaskState | null {
-    const now = this.clock();
-    let best: TaskState | null = null;
-    let bestSince = Infinity;
-    for (const job of this.jobs.values()) {
-      if (!job.exhausted || job.open.length > 0) continue;
-      const minAgeMs = Math.max(
-        1000,
-        this.timing.expectedMs(job.info.id, volunteerId) ?? 0,
-      );
-      for (const task of job.active.values()) {
-        if (
-          task.backedUp ||
-          task.leases.size === 0 ||
-          hasTouched(task, volunteerId)
-        )
-          continue;
-        let since = Infinity;
-        for (const lease of task.leases.values())
-          since = Math.min(since, lease.leasedAt);
-        if (now - since >= minAgeMs && since < bestSince) {
-          best = task;
-          bestSince = since;
-        }
-      }
-    }
+    const best = oldestStraggler(
+      this.jobs.values(),
+      volunteerId,
+      this.clock(),
+      (job) =>
+        Math.max(1000, this.timing.expectedMs(job.info.id, volunteerId) ?? 0),
+    );
     return best && this.backup(best, 'idle') ? best : null;
   }
 
@@ -594,33 +513,13 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     this.volunteers.get(lease.volunteerId)?.leases.delete(lease.id);
   }
 
-  /** A check from the best job that has one for this volunteer. */
-  private pickCheck(
-    volunteerId: string,
-  ): { job: JobState; entry: CheckEntry } | null {
-    for (const job of this.jobs.values()) {
-      const entry = job.checks.pick(volunteerId);
-      if (entry) return { job, entry };
-    }
-    return null;
-  }
-
   private issueCheck(
     job: JobState,
     entry: CheckEntry,
     v: VolunteerState,
   ): LeaseRecord {
-    const now = this.clock();
-    const { timeoutMs } = job.info;
     const lease: LeaseRecord = {
-      id: this.nextLeaseId++,
-      jobId: job.info.id,
-      taskIndex: entry.index,
-      inputJson: entry.inputJson,
-      volunteerId: v.id,
-      leasedAt: now,
-      deadline: now + this.prefetch * timeoutMs + graceMs(timeoutMs),
-      timeoutMs,
+      ...this.newLease(job, entry.index, entry.inputJson, v, this.clock()),
       check: true,
     };
     entry.doneBy.add(v.id);
