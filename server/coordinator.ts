@@ -15,7 +15,14 @@ import type { VolunteerSession } from './ws/session.ts';
 import { Emitter } from './scheduler/emitter.ts';
 import { TrustRecords } from './trust.ts';
 import { backtrack } from './backtrack.ts';
-import { REDUCE_BASE, nextReduceStep } from './jobs/reduce.ts';
+import {
+  writeFailure,
+  writeLeaseEnd,
+  writeReopen,
+  writeResult,
+  writeSettlement,
+} from './persist.ts';
+import { nextReduceStep } from './jobs/reduce.ts';
 
 export interface CoordinatorOptions {
   store: Store;
@@ -254,16 +261,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       this.onResult(lease, result),
     );
     s.on('lease:ended', ({ lease, end }) => {
-      this.commits.open.addReplica({
-        ...replicaBase(lease),
-        state: end,
-        elapsedMs: null,
-        output: null,
-        error: null,
-        resultHash: null,
-        verdict: 'none',
-      });
-      if (end !== 'cancelled') this.commits.open.job(lease.jobId).reissued++;
+      writeLeaseEnd(this.commits.open, lease, end);
       if (end === 'cancelled' || end === 'expired') {
         const session = this.sessions.get(lease.volunteerId);
         session?.sendCancel(
@@ -285,41 +283,14 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     s.on('task:settled', (e) => this.onSettled(e));
     s.on('check:done', (e) => this.onCheck(e));
     s.on('task:reopened', (e) => {
-      const batch = this.commits.open;
-      batch.reopenTask(e.jobId, e.index);
-      for (const r of e.results) batch.setVerdict(r.replicaId, 'pending');
-      const delta = batch.job(e.jobId);
-      if (e.index < REDUCE_BASE) delta.settled--;
-      if (e.index < REDUCE_BASE && e.results[0]?.kind === 'error')
-        delta.errored--;
-      delta.reopened++;
+      writeReopen(this.commits.open, e);
       this.log.debug(
         { jobId: e.jobId, index: e.index },
         'a check disagreed; task reopened',
       );
     });
     s.on('task:failed', (e) => {
-      const batch = this.commits.open;
-      const classes = new Set(e.results.map((r) => r.hash)).size;
-      const message =
-        e.reason === 'no-quorum'
-          ? `no quorum: ${e.results.length} results in ${classes} disagreeing groups`
-          : 'too many leases ended without a result (volunteers lost or timed out)';
-      batch.endTask({
-        jobId: e.jobId,
-        index: e.index,
-        state: 'failed',
-        output: null,
-        error: JSON.stringify({
-          code: e.reason === 'no-quorum' ? 'NO_QUORUM' : 'LEASES_LOST',
-          message,
-        }),
-        resultHash: null,
-        credibility: null,
-        at: Date.now(),
-      });
-      for (const r of e.results) batch.setVerdict(r.replicaId, 'none');
-      if (e.index < REDUCE_BASE) batch.job(e.jobId).failed++;
+      writeFailure(this.commits.open, e);
       const job = this.jobs.get(e.jobId);
       if (job) job.failed++;
       this.commits.afterCommit(() =>
@@ -340,42 +311,16 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   }
 
   private onResult(lease: LeaseRecord, result: ResultRecord): void {
-    this.commits.open.addReplica({
-      ...replicaBase(lease),
-      state: 'returned',
-      elapsedMs: result.elapsedMs,
-      output: result.kind === 'output' ? result.canonical : null,
-      error: result.kind === 'error' ? result.detail : null,
-      resultHash: result.hash,
-      verdict: 'pending',
-    });
+    writeResult(this.commits.open, lease, result);
     // The volunteer's slot is free: refill it once this tick's results are in.
     const session = this.sessions.get(lease.volunteerId);
     if (session) session.requestFill();
   }
 
   private onSettled(e: SchedulerEvents['task:settled']): void {
-    const { jobId, index, winner, agreed, disagreed, credibility } = e;
+    const { jobId, index, agreed, disagreed, credibility } = e;
     const batch = this.commits.open;
-    const isError = winner.kind === 'error';
-    batch.endTask({
-      jobId,
-      index,
-      state: 'settled',
-      output: isError ? null : winner.canonical,
-      error: isError ? winner.detail : null,
-      resultHash: winner.hash,
-      credibility,
-      at: Date.now(),
-    });
-    const delta = batch.job(jobId);
-    // Counts are of the job's own tasks; reduce tasks are counted by level.
-    if (index < REDUCE_BASE) {
-      delta.settled++;
-      if (isError) delta.errored++;
-    }
-    delta.disagreements += disagreed.length;
-    delta.errorSum += 1 - credibility;
+    writeSettlement(batch, e);
     const target = this.jobs.get(jobId)?.params.targetErrorRate ?? 0.01;
     const proven = credibility >= 1 - target;
     for (const r of agreed) {
@@ -522,15 +467,4 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       for (const session of [...this.hungry]) this.fill(session);
     });
   }
-}
-
-function replicaBase(lease: LeaseRecord) {
-  return {
-    id: lease.id,
-    jobId: lease.jobId,
-    taskIndex: lease.taskIndex,
-    volunteerId: lease.volunteerId,
-    leasedAt: lease.leasedAt,
-    endedAt: Date.now(),
-  };
 }

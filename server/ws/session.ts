@@ -6,7 +6,6 @@
  * event-loop tick. Any frame that breaks the protocol gets an `error` frame
  * with its code, and fatal codes close the socket; nothing else is touched.
  */
-import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
@@ -19,10 +18,8 @@ import {
   type HelloMessage,
   type ResultMessage,
 } from '../../shared/protocol.ts';
-import { canonicalJson } from '../../shared/canonical.ts';
-import { taskSeed } from '../../shared/random.ts';
-import { utf8Length, type Limits } from '../../shared/limits.ts';
-import { REDUCE_BASE } from '../jobs/reduce.ts';
+import type { Limits } from '../../shared/limits.ts';
+import { assignFrame, normaliseResult } from './frames.ts';
 import type { Coordinator } from '../coordinator.ts';
 import type { LeaseRecord } from '../scheduler/types.ts';
 
@@ -201,41 +198,15 @@ export class VolunteerSession {
       return;
     }
     const { maxResultBytes } = this.deps.limits;
-    let kind: 'output' | 'error' = message.error ? 'error' : 'output';
-    let canonical: string;
-    let detail: string | null = null;
-    if (kind === 'output') {
-      canonical = canonicalJson(message.output);
-      const bytes = utf8Length(canonical);
-      if (bytes > maxResultBytes) {
-        this.sendError(
-          'RESULT_TOO_LARGE',
-          `result is ${bytes} bytes; the limit is ${maxResultBytes}`,
-          message.leaseId,
-        );
-        kind = 'error';
-        const error = {
-          message: `result is over the ${maxResultBytes}-byte limit`,
-          kind: 'thrown',
-        };
-        detail = JSON.stringify(error);
-        canonical = JSON.stringify({ message: error.message });
-      }
-    } else {
-      detail = JSON.stringify(message.error);
-      canonical = JSON.stringify({ message: message.error!.message });
+    const { result, tooLargeBytes } = normaliseResult(message, maxResultBytes);
+    if (tooLargeBytes !== undefined) {
+      this.sendError(
+        'RESULT_TOO_LARGE',
+        `result is ${tooLargeBytes} bytes; the limit is ${maxResultBytes}`,
+        message.leaseId,
+      );
     }
-    const hash = createHash('sha256')
-      .update(canonical)
-      .digest('hex')
-      .slice(0, 32);
-    const ok = this.deps.coordinator.result(this, message.leaseId, {
-      kind,
-      canonical,
-      hash,
-      elapsedMs: message.elapsedMs,
-      detail,
-    });
+    const ok = this.deps.coordinator.result(this, message.leaseId, result);
     if (!ok) {
       this.sendError(
         'LEASE_UNKNOWN',
@@ -250,16 +221,10 @@ export class VolunteerSession {
   // ---- outbound ----
 
   sendLeases(leases: LeaseRecord[]): void {
-    const parts: string[] = [];
     for (const lease of leases) {
       if (!this.codeSent.has(lease.jobId)) this.sendCode(lease.jobId);
-      parts.push(
-        `{"leaseId":${lease.id},"jobId":${JSON.stringify(lease.jobId)},"taskIndex":${lease.taskIndex},` +
-          `"input":${lease.inputJson},"seed":${JSON.stringify(taskSeed(lease.jobId, lease.taskIndex))},` +
-          `"timeoutMs":${lease.timeoutMs}${lease.taskIndex >= REDUCE_BASE ? ',"entry":"reduce"' : ''}}`,
-      );
     }
-    this.sendRaw(`{"type":"assign","leases":[${parts.join(',')}]}`);
+    this.sendRaw(assignFrame(leases));
   }
 
   private sendCode(jobId: string): void {
