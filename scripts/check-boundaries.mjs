@@ -24,11 +24,19 @@ const problems = [];
 for (const [folder, banned] of Object.entries(forbidden)) {
   for (const file of files(join(root, folder))) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+    for (const match of text.matchAll(
+      /(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g,
+    )) {
       const spec = match[1];
       if (!spec.startsWith('.')) continue;
-      const target = relative(root, resolve(dirname(file), spec)).split(/[\\/]/)[0];
-      if (banned.includes(target)) problems.push(`${relative(root, file)} imports ${spec} (${folder}/ may not import ${target}/)`);
+      const target = relative(root, resolve(dirname(file), spec)).split(
+        /[\\/]/,
+      )[0];
+      if (!banned.includes(target)) continue;
+      const where = relative(root, file);
+      problems.push(
+        `${where} imports ${spec} (${folder}/ may not import ${target}/)`,
+      );
     }
   }
 }

@@ -108,7 +108,9 @@ export const SETTINGS: Record<string, Setting> = {
     flag: 'reconnect-grace-ms',
     env: 'TABGRID_RECONNECT_GRACE_MS',
     default: 5000,
-    doc: "how long a disconnected volunteer's leases wait for it to reconnect (a reload resumes checkpointed tasks)",
+    doc:
+      "how long a disconnected volunteer's started leases wait for it to " +
+      'reconnect (a reload resumes checkpointed tasks)',
   },
   sync: {
     flag: 'sync',
@@ -155,7 +157,8 @@ export function loadConfig(
     const n = Number(raw);
     if (!Number.isFinite(n) || n < 0) {
       throw new Error(
-        `--${SETTINGS[name]!.flag} (${SETTINGS[name]!.env}) must be a non-negative number, got ${JSON.stringify(raw)}`,
+        `--${SETTINGS[name]!.flag} (${SETTINGS[name]!.env}) must be a ` +
+          `non-negative number, got ${JSON.stringify(raw)}`,
       );
     }
     return n;

@@ -30,7 +30,10 @@ export interface CoordinatorOptions {
   commitIntervalMs?: number;
   prefetch?: number;
   onFatal(err: Error): void;
-  /** A volunteer with at least this many rejected results, and more rejected than agreed, is banned. */
+  /**
+   * A volunteer with at least this many rejected results, and more rejected
+   * than agreed, is banned.
+   */
   banAfterDisagreements?: number;
   /** The share of volunteers assumed to be saboteurs, for credibility. */
   faultRate?: number;

@@ -207,7 +207,9 @@ export function parseClientFrame(text: string): ParsedFrame {
     return {
       ok: false,
       code: 'UNKNOWN_TYPE',
-      message: `unknown message type ${JSON.stringify(type)}; expected one of ${Object.keys(clientMessageSchemas).join(', ')}`,
+      message:
+        `unknown message type ${JSON.stringify(type)}; expected one of ` +
+        Object.keys(clientMessageSchemas).join(', '),
     };
   }
   const schema =

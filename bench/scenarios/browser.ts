@@ -155,7 +155,8 @@ export async function browserScenario(
         pageProblems: problems.length,
       },
       notes: [
-        `a task must run at least ~${round(overheadMs * 9)} ms for the platform's overhead to stay under 10%`,
+        `a task must run at least ~${round(overheadMs * 9)} ms for the ` +
+          "platform's overhead to stay under 10%",
         ...problems
           .slice(0, 3)
           .map((p) => `page problem (${p.kind}): ${p.text}`),

@@ -116,7 +116,8 @@ export async function latencyScenario(
         errors: stats.errors,
       },
       notes: [
-        'latency is seen by the load generator: it includes two loopback hops and its own event loop',
+        'latency is seen by the load generator: it includes two loopback ' +
+          'hops and its own event loop',
       ],
     };
   } finally {

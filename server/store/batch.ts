@@ -172,7 +172,8 @@ export function batchApplier(db: Db): (batch: Batch) => void {
   );
   const jobState = db.prepare(
     `UPDATE jobs SET state = @state,
-       finished_at = CASE WHEN @state IN ('done', 'failed', 'cancelled') THEN @at ELSE finished_at END
+       finished_at = CASE WHEN @state IN ('done', 'failed', 'cancelled')
+         THEN @at ELSE finished_at END
      WHERE id = @jobId AND state NOT IN ('done', 'failed', 'cancelled')`,
   );
   const volunteerDelta = db.prepare(

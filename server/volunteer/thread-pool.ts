@@ -78,7 +78,10 @@ export class ThreadPool implements Executor {
     return slot;
   }
 
-  /** Starts a thread for the slot; replies from a thread the slot has since replaced are ignored. */
+  /**
+   * Starts a thread for the slot; replies from a thread the slot has since
+   * replaced are ignored.
+   */
   private attach(slot: Slot): void {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url));
     slot.worker = worker;

@@ -87,12 +87,14 @@ function FileInputs({ values, set, errors }: Props) {
   const file = values.inputsFile;
   const kind = file ? fileKind(file.name) : null;
   const how = !file
-    ? 'A .json file holds one JSON array; .jsonl or .ndjson one JSON value a line; .csv a header, then one task a row.'
+    ? 'A .json file holds one JSON array; .jsonl or .ndjson one JSON value ' +
+      'a line; .csv a header, then one task a row.'
     : !kind
       ? `${file.name} is not .json, .jsonl, .ndjson or .csv.`
       : kind.kind === 'inline'
         ? `${file.name} (${formatBytes(file.size)}) is read and sent with the job.`
-        : `${file.name} (${formatBytes(file.size)}) is streamed to the server once the job is created.`;
+        : `${file.name} (${formatBytes(file.size)}) is streamed to the ` +
+          'server once the job is created.';
   const error = errors.inputs;
   return (
     <Field
@@ -160,7 +162,8 @@ function RangeInputs({ values, set, errors }: Props) {
       </div>
       <p className="fine" data-testid="range-summary">
         {valid
-          ? `${formatCount(Math.ceil((end - start) / step))} tasks, each given { start, end } with end exclusive.`
+          ? `${formatCount(Math.ceil((end - start) / step))} tasks, each ` +
+            'given { start, end } with end exclusive.'
           : 'Each task is given { start, end }: a chunk of step integers, end exclusive.'}
       </p>
       {errors.inputs ? (

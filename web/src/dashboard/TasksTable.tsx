@@ -59,7 +59,8 @@ export function TasksTable({ api, jobId, total, revision }: Props) {
           <span className="muted" data-testid="tasks-range">
             {total === 0
               ? 'none yet'
-              : `${formatCount(from)}–${formatCount(Math.max(from, last - 1))} of ${formatCount(total)}`}
+              : `${formatCount(from)}–${formatCount(Math.max(from, last - 1))}` +
+                ` of ${formatCount(total)}`}
           </span>
           <button
             type="button"

@@ -72,7 +72,10 @@ function checkpointer(leaseId: number): (state: unknown) => void {
   };
 }
 
-/** Outputs travel as JSON, so the output is made JSON here, where the author can see why it fails. */
+/**
+ * Outputs travel as JSON, so the output is made JSON here, where the author
+ * can see why it fails.
+ */
 function toJson(value: unknown): unknown {
   let text: string | undefined;
   try {
