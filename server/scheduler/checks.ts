@@ -18,6 +18,8 @@ export interface CheckEntry {
   source: 'canary' | 'settled';
   index: number;
   inputJson: string;
+  /** The task's priority, kept to reopen it where it was in the queue. */
+  priority: number;
   expected: { kind: 'output' | 'error'; canonical: string };
   /** The settled task's results, to reopen it with if a check disagrees. */
   results: ResultRecord[];

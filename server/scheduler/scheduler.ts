@@ -137,6 +137,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
         source: 'canary',
         index: c.index,
         inputJson: c.inputJson,
+        priority: 1,
         expected: { kind: 'output', canonical: c.expectedCanonical },
         results: [],
         doneBy: new Set(),
@@ -565,7 +566,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
       jobId: job.info.id,
       index: entry.index,
       inputJson: entry.inputJson,
-      priority: job.open[0]?.priority ?? 1,
+      priority: entry.priority,
       results,
     });
   }
@@ -594,6 +595,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
           source: 'settled',
           index: task.index,
           inputJson: task.inputJson,
+          priority: task.priority,
           expected: {
             kind: decision.winner.kind,
             canonical: decision.winner.canonical,
