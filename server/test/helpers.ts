@@ -92,7 +92,10 @@ export function api(url: string, key: string) {
   };
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a value other than undefined or null, or
+ * fails after `timeoutMs`.
+ */
 export async function until<T>(
   check: () => Promise<T | undefined> | T | undefined,
   what: string,
@@ -101,7 +104,8 @@ export async function until<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value !== undefined) return value;
+    // null counts as not yet, like undefined: a status read before it is set.
+    if (value !== undefined && value !== null) return value;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
