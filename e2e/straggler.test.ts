@@ -1,7 +1,9 @@
 /**
  * A straggler tab, throttled by the test to a tenth of its CPU (the
- * page's own duty cycle), must not hold up the end of a job: the idle tabs
- * take backup replicas of its leases, and its own are cancelled.
+ * page's own duty cycle: it rests nine times as long as each task ran),
+ * must not hold up the end of a job: the idle tabs take backup replicas of
+ * its leases, and its own are cancelled. Tasks of 300 ms keep each of its
+ * leases out for at least 3 s, well past the 1 s at which a backup is due.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ import {
 import { launchChromium } from './chromium.ts';
 
 const work = `export default async (n) => {
-  const until = Date.now() + 150;
+  const until = Date.now() + 300;
   while (Date.now() < until) {}
   return n * 7;
 };`;

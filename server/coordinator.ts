@@ -123,12 +123,12 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       }
       this.activate(row);
     }
-    let ticks = 0;
     this.expiryTimer = setInterval(() => {
       this.scheduler.expire();
-      // Once a second, idle volunteers look again: a lease may have grown old
-      // enough for a backup replica although no event announced new work.
-      if (++ticks % 4 === 0 && this.hungry.size > 0) this.scheduleFill();
+      // A lease may have grown old enough for an idle volunteer to back it
+      // up although no event announced new work.
+      if (this.scheduler.takeBackupDue() && this.hungry.size > 0)
+        this.scheduleFill();
     }, 250);
     this.expiryTimer.unref();
   }

@@ -192,6 +192,28 @@ test('a lease past its deadline expires and is re-issued', () => {
   assert.equal(scheduler.fill('b').length, 1);
 });
 
+test('at the tail an idle volunteer backs up a lease once it is old enough, told when to look', () => {
+  let now = 0;
+  const { source, scheduler } = setup({ now: () => now });
+  source.add('j', [1]);
+  scheduler.addJob(job('j', { timeoutMs: 60_000 }));
+  scheduler.connect('slow', 1);
+  scheduler.connect('idle', 1);
+  const [lease] = scheduler.fill('slow');
+  assert.equal(scheduler.fill('idle').length, 0, 'too young to back up');
+  now = 999;
+  assert.equal(scheduler.takeBackupDue(), false);
+  now = 1000;
+  assert.equal(scheduler.takeBackupDue(), true, 'due at the minimum age');
+  assert.equal(scheduler.takeBackupDue(), false, 'asking resets it');
+  const [backup] = scheduler.fill('idle');
+  assert.equal(backup?.taskIndex, lease?.taskIndex);
+  const ended: string[] = [];
+  scheduler.on('lease:ended', (e) => ended.push(e.end));
+  assert.ok(scheduler.result('idle', backup!.id, output(7)));
+  assert.deepEqual(ended, ['cancelled'], "the slow volunteer's lease ends");
+});
+
 test('progress extends a lease past its first deadline', () => {
   let now = 0;
   const { source, scheduler } = setup({ now: () => now });

@@ -78,6 +78,8 @@ export class Scheduler extends Emitter<SchedulerEvents> {
   readonly timing = new TaskTiming();
   private readonly share = new FairShare();
   private nextLeaseId: number;
+  /** When a lease next grows old enough for an idle volunteer to back it up. */
+  private backupDueAt = Infinity;
   private readonly checkLeases = new Map<
     number,
     { job: JobState; entry: CheckEntry }
@@ -463,14 +465,25 @@ export class Scheduler extends Emitter<SchedulerEvents> {
    * replica of the task whose oldest lease has been out longest.
    */
   private idleBackup(volunteerId: string): TaskState | null {
-    const best = oldestStraggler(
+    const { task, nextAt } = oldestStraggler(
       this.jobs.values(),
       volunteerId,
       this.clock(),
       (job) =>
         Math.max(1000, this.timing.expectedMs(job.info.id, volunteerId) ?? 0),
     );
-    return best && this.backup(best, 'idle') ? best : null;
+    this.backupDueAt = Math.min(this.backupDueAt, nextAt);
+    return task && this.backup(task, 'idle') ? task : null;
+  }
+
+  /**
+   * Whether a lease has grown old enough for an idle volunteer to back it up
+   * since the last fill looked; asking resets it until fills look again.
+   */
+  takeBackupDue(): boolean {
+    if (this.clock() < this.backupDueAt) return false;
+    this.backupDueAt = Infinity;
+    return true;
   }
 
   /** Ends a lease without a result; `exclude` keeps the task from that volunteer. */

@@ -74,15 +74,18 @@ export function eligibleTask(
 /**
  * At the tail of a job (nothing new left to lease), the task whose oldest
  * lease has been out longest, at least `minAgeMs(job)`: the one to back up.
+ * `nextAt` is when the youngest of the others grows old enough (Infinity
+ * when none will), so an idle volunteer need not poll for it.
  */
 export function oldestStraggler(
   jobs: Iterable<JobState>,
   volunteerId: string,
   now: number,
   minAgeMs: (job: JobState) => number,
-): TaskState | null {
+): { task: TaskState | null; nextAt: number } {
   let best: TaskState | null = null;
   let bestSince = Infinity;
+  let nextAt = Infinity;
   for (const job of jobs) {
     if (!job.exhausted || job.open.length > 0) continue;
     const minAge = minAgeMs(job);
@@ -92,11 +95,12 @@ export function oldestStraggler(
       let since = Infinity;
       for (const lease of task.leases.values())
         since = Math.min(since, lease.leasedAt);
-      if (now - since >= minAge && since < bestSince) {
+      if (now - since < minAge) nextAt = Math.min(nextAt, since + minAge);
+      else if (since < bestSince) {
         best = task;
         bestSince = since;
       }
     }
   }
-  return best;
+  return { task: best, nextAt };
 }
