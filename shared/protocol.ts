@@ -7,7 +7,8 @@
  * has one, its slots). The server answers `welcome` (its id and token), then
  * `code` once per job before that job's first `assign`. Each lease in an
  * `assign` ends with the volunteer's `result`, which the server `ack`s once it
- * is durable, or with the server's `cancel`. `progress` reports a fraction
+ * is durable, or with the server's `cancel`; results that finish together
+ * may share one `results` frame. `progress` reports a fraction
  * and extends the lease. `capacity` changes the slot count (0 pauses);
  * `release` hands back leases the volunteer will not start.
  * Liveness is WebSocket ping/pong, answered by the browser itself.
@@ -39,18 +40,42 @@ const taskError = z
   })
   .strict();
 
+const resultFields = {
+  leaseId: z.number().int().positive(),
+  output: z.unknown().optional(),
+  error: taskError.optional(),
+  elapsedMs: z.number().nonnegative(),
+};
+
+const oneOfOutputAndError = [
+  (r: { output?: unknown; error?: unknown }) =>
+    (r.error === undefined) !== (r.output === undefined),
+  { message: 'a result has exactly one of output and error' },
+] as const;
+
 const result = z
-  .object({
-    type: z.literal('result'),
-    leaseId: z.number().int().positive(),
-    output: z.unknown().optional(),
-    error: taskError.optional(),
-    elapsedMs: z.number().nonnegative(),
-  })
+  .object({ type: z.literal('result'), ...resultFields })
   .strict()
-  .refine((r) => (r.error === undefined) !== (r.output === undefined), {
-    message: 'a result has exactly one of output and error',
-  });
+  .refine(...oneOfOutputAndError);
+
+/** Most results one `results` frame may carry. */
+export const MAX_RESULTS_PER_FRAME = 1000;
+
+/** Several results in one frame, as they finished in one turn of the volunteer's loop. */
+const results = z
+  .object({
+    type: z.literal('results'),
+    results: z
+      .array(
+        z
+          .object(resultFields)
+          .strict()
+          .refine(...oneOfOutputAndError),
+      )
+      .min(1)
+      .max(MAX_RESULTS_PER_FRAME),
+  })
+  .strict();
 
 const progress = z
   .object({
@@ -78,6 +103,7 @@ const release = z
 export const clientMessageSchemas = {
   hello,
   result,
+  results,
   progress,
   capacity,
   release,
@@ -85,6 +111,9 @@ export const clientMessageSchemas = {
 
 export type HelloMessage = z.infer<typeof hello>;
 export type ResultMessage = z.infer<typeof result>;
+export type ResultsMessage = z.infer<typeof results>;
+/** One result, whether it came alone or in a `results` frame. */
+export type ResultItem = Omit<ResultMessage, 'type'>;
 export type ProgressMessage = z.infer<typeof progress>;
 export type CapacityMessage = z.infer<typeof capacity>;
 export type ReleaseMessage = z.infer<typeof release>;
@@ -92,6 +121,7 @@ export type TaskErrorInfo = z.infer<typeof taskError>;
 export type ClientMessage =
   | HelloMessage
   | ResultMessage
+  | ResultsMessage
   | ProgressMessage
   | CapacityMessage
   | ReleaseMessage;

@@ -9,11 +9,13 @@
  * stopped. A fatal error from the server (banned, wrong protocol) stops it.
  */
 import {
+  MAX_RESULTS_PER_FRAME,
   PROTOCOL_VERSION,
   assertNever,
   parseServerFrame,
   type CodeMessage,
   type Lease,
+  type ResultItem,
   type ServerMessage,
 } from './protocol.ts';
 import { ERRORS } from './errors.ts';
@@ -52,6 +54,8 @@ export class VolunteerClient {
   private token: string | undefined;
   private readonly jobs = new Map<string, CodeMessage>();
   private queue: Lease[] = [];
+  /** Encoded results waiting for the end of this turn of the loop. */
+  private pendingResults: string[] = [];
   private readonly running = new Map<number, Running>();
   private resting = 0;
   private attempt = 0;
@@ -310,29 +314,51 @@ export class VolunteerClient {
 
   private sendResult(lease: Lease, outcome: TaskOutcome): void {
     const elapsedMs = Math.max(0, outcome.elapsedMs);
+    const { leaseId } = lease;
     if (outcome.error) {
-      this.send({
-        type: 'result',
-        leaseId: lease.leaseId,
-        error: outcome.error,
-        elapsedMs,
-      });
+      this.queueResult({ leaseId, error: outcome.error, elapsedMs });
       return;
     }
     let output: unknown = outcome.output === undefined ? null : outcome.output;
     if (this.options.transformOutput)
       output = this.options.transformOutput(output, lease);
     try {
-      this.send({ type: 'result', leaseId: lease.leaseId, output, elapsedMs });
+      this.queueResult({ leaseId, output, elapsedMs });
     } catch (err) {
       // JSON cannot carry the output (a BigInt, a cycle): report that as the task's error.
       const message = `task output is not JSON-serialisable: ${(err as Error).message}`;
-      this.send({
-        type: 'result',
-        leaseId: lease.leaseId,
+      this.queueResult({
+        leaseId,
         error: { message, kind: 'thrown' },
         elapsedMs,
       });
+    }
+  }
+
+  /**
+   * Results that finish in the same turn of the loop leave in one `results`
+   * frame (a lone one as `result`). Each is encoded here, so one output JSON
+   * cannot carry fails alone; throws what JSON.stringify throws.
+   */
+  private queueResult(item: ResultItem): void {
+    this.pendingResults.push(JSON.stringify(item));
+    if (this.pendingResults.length > 1) return;
+    queueMicrotask(() => this.flushResults());
+  }
+
+  private flushResults(): void {
+    const items = this.pendingResults;
+    if (items.length === 0) return;
+    this.pendingResults = [];
+    const socket = this.socket;
+    if (!socket || socket.readyState !== 1) return;
+    for (let i = 0; i < items.length; i += MAX_RESULTS_PER_FRAME) {
+      const chunk = items.slice(i, i + MAX_RESULTS_PER_FRAME);
+      socket.send(
+        chunk.length === 1
+          ? `{"type":"result",${chunk[0]!.slice(1)}`
+          : `{"type":"results","results":[${chunk.join(',')}]}`,
+      );
     }
   }
 
@@ -343,6 +369,8 @@ export class VolunteerClient {
   }
 
   private send(message: object): void {
+    // Frames keep their order: results queued before this one go first.
+    this.flushResults();
     const socket = this.socket;
     if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
   }

@@ -101,6 +101,58 @@ test('a result for a lease the sender does not hold is refused without closing t
   thief.close();
 });
 
+test('results sent together in one frame are each recorded and acked; a stranger lease among them is refused alone', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  const created = await client.post('/api/jobs', {
+    name: 'batched',
+    code: 'export default async (x) => x * 3;',
+    inputs: [1, 2, 3],
+    quorum: 1,
+  });
+  const v = await RawVolunteer.join(server.url, 3);
+  const { leases } = await v.next('assign');
+  assert.equal(leases.length, 3);
+  v.send({
+    type: 'results',
+    results: [
+      ...leases.map((l) => ({
+        leaseId: l.leaseId,
+        output: (l.input as number) * 3,
+        elapsedMs: 1,
+      })),
+      { leaseId: 999_999, output: 0, elapsedMs: 1 },
+    ],
+  });
+  const error = await v.next('error');
+  assert.equal(error.code, 'LEASE_UNKNOWN');
+  assert.equal(error.leaseId, 999_999);
+  const acked: number[] = [];
+  while (acked.length < 3) acked.push(...(await v.next('ack')).leaseIds);
+  assert.deepEqual(
+    acked.sort((a, b) => a - b),
+    leases.map((l) => l.leaseId).sort((a, b) => a - b),
+  );
+  const job = await waitForJob(client, created.body.id);
+  assert.equal(job.state, 'done');
+  const lines = (await client.get(`/api/jobs/${job.id}/results`)).text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line).output);
+  assert.deepEqual(lines, [3, 6, 9]);
+
+  const bad = await RawVolunteer.join(server.url);
+  bad.send({
+    type: 'results',
+    results: [{ leaseId: 1, output: 1, elapsedMs: 1 }, { leaseId: 'x' }],
+  });
+  const refused = await bad.next('error');
+  assert.equal(refused.code, 'BAD_MESSAGE');
+  assert.match(refused.message, /results\.1\.leaseId/);
+  v.close();
+});
+
 test('a volunteer keeps its identity across reconnects by presenting its token', async (t) => {
   const server = await startServer();
   t.after(() => server.close());

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/canonical.ts';
 import { utf8Length } from '../../shared/limits.ts';
 import { taskSeed } from '../../shared/random.ts';
-import type { ResultMessage } from '../../shared/protocol.ts';
+import type { ResultItem } from '../../shared/protocol.ts';
 import { REDUCE_BASE } from '../jobs/reduce.ts';
 import type { ResultInput } from '../scheduler/scheduler.ts';
 import type { LeaseRecord } from '../scheduler/types.ts';
@@ -21,7 +21,7 @@ export interface NormalisedResult {
 }
 
 export function normaliseResult(
-  message: ResultMessage,
+  message: ResultItem,
   maxResultBytes: number,
 ): NormalisedResult {
   let kind: 'output' | 'error' = message.error ? 'error' : 'output';

@@ -16,7 +16,7 @@ import {
   parseClientFrame,
   type ClientMessage,
   type HelloMessage,
-  type ResultMessage,
+  type ResultItem,
 } from '../../shared/protocol.ts';
 import type { Limits } from '../../shared/limits.ts';
 import { assignFrame, normaliseResult } from './frames.ts';
@@ -107,6 +107,11 @@ export class VolunteerSession {
         return this.greet(message);
       case 'result':
         return this.onResult(message);
+      case 'results':
+        // Each result costs what a frame of its own would have.
+        if (!this.takeFrameBudget(message.results.length - 1)) return;
+        for (const item of message.results) this.onResult(item);
+        return;
       case 'progress':
         if (
           !this.deps.coordinator.scheduler.progress(
@@ -186,7 +191,7 @@ export class VolunteerSession {
     this.deps.coordinator.addSession(this);
   }
 
-  private onResult(message: ResultMessage): void {
+  private onResult(message: ResultItem): void {
     if (message.error?.kind === 'crashed') {
       // The volunteer's worker broke, not the job: the replica goes to someone else.
       this.deps.coordinator.scheduler.release(
@@ -350,7 +355,8 @@ export class VolunteerSession {
     this.socket.terminate();
   }
 
-  private takeFrameBudget(): boolean {
+  /** Spends `cost` frames of the socket's allowance; closes it with FLOOD when spent. */
+  private takeFrameBudget(cost = 1): boolean {
     const now = Date.now();
     const rate = this.deps.limits.maxFramesPerSecond;
     this.frameBudget = Math.min(
@@ -358,8 +364,8 @@ export class VolunteerSession {
       this.frameBudget + ((now - this.budgetAt) * rate) / 1000,
     );
     this.budgetAt = now;
-    if (this.frameBudget >= 1) {
-      this.frameBudget--;
+    if (this.frameBudget >= cost) {
+      this.frameBudget -= cost;
       return true;
     }
     if (this.socket.readyState === this.socket.OPEN) {
