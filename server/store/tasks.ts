@@ -34,6 +34,12 @@ export interface ReplicaView {
   verdict: string;
 }
 
+interface PendingRow {
+  index: number;
+  inputJson: string;
+  priority: number;
+}
+
 export interface ResultLine {
   index: number;
   state: 'settled' | 'failed';
@@ -50,11 +56,35 @@ export function taskQueries(db: Db) {
      WHERE job_id = ? AND state = 'pending'
      ORDER BY priority DESC, idx LIMIT ?`,
   );
-  const nextPage = db.prepare(
+  // The page after a cursor is read in two index range scans: one OR of
+  // both would make SQLite walk every pending row before the cursor (the
+  // leases still out), once per page.
+  const restOfPriority = db.prepare(
     `SELECT idx AS "index", input AS inputJson, priority FROM tasks
-     WHERE job_id = ? AND state = 'pending' AND (priority < ? OR (priority = ? AND idx > ?))
+     WHERE job_id = ? AND state = 'pending' AND priority = ? AND idx > ?
      ORDER BY priority DESC, idx LIMIT ?`,
   );
+  const lowerPriorities = db.prepare(
+    `SELECT idx AS "index", input AS inputJson, priority FROM tasks
+     WHERE job_id = ? AND state = 'pending' AND priority < ?
+     ORDER BY priority DESC, idx LIMIT ?`,
+  );
+  const nextPage = (after: TaskCursor, limit: number, jobId: string) => {
+    const rows = restOfPriority.all(
+      jobId,
+      after.priority,
+      after.index,
+      limit,
+    ) as PendingRow[];
+    if (rows.length < limit)
+      for (const row of lowerPriorities.all(
+        jobId,
+        after.priority,
+        limit - rows.length,
+      ) as PendingRow[])
+        rows.push(row);
+    return rows;
+  };
   const openResults = db.prepare(
     `SELECT id AS replicaId, task_idx AS taskIndex, volunteer_id AS volunteerId,
        output, error, result_hash AS hash, elapsed_ms AS elapsedMs
@@ -131,17 +161,10 @@ export function taskQueries(db: Db) {
       after: TaskCursor | null,
       limit: number,
     ): TaskRecord[] {
-      const rows = (
+      const rows =
         after === null
-          ? firstPage.all(jobId, limit)
-          : nextPage.all(
-              jobId,
-              after.priority,
-              after.priority,
-              after.index,
-              limit,
-            )
-      ) as { index: number; inputJson: string; priority: number }[];
+          ? (firstPage.all(jobId, limit) as PendingRow[])
+          : nextPage(after, limit, jobId);
       if (rows.length === 0) return [];
       let lo = Infinity;
       let hi = -Infinity;
