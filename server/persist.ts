@@ -4,19 +4,30 @@
  * in coordinator.ts. Counts are of a job's own tasks; reduce tasks, at
  * indexes from REDUCE_BASE up, are counted by their level instead.
  */
-import type { Batch } from './store/batch.ts';
+import type { Batch, ReplicaRow } from './store/batch.ts';
 import type { SchedulerEvents } from './scheduler/scheduler.ts';
 import type { LeaseEnd, LeaseRecord, ResultRecord } from './scheduler/types.ts';
 import { REDUCE_BASE } from './jobs/reduce.ts';
 
-function replicaBase(lease: LeaseRecord) {
+/** A replica's row, written out in full: one per result, on the hot path. */
+function replicaRow(
+  lease: LeaseRecord,
+  state: ReplicaRow['state'],
+  result: ResultRecord | null,
+): ReplicaRow {
   return {
     id: lease.id,
     jobId: lease.jobId,
     taskIndex: lease.taskIndex,
     volunteerId: lease.volunteerId,
+    state,
     leasedAt: lease.leasedAt,
     endedAt: Date.now(),
+    elapsedMs: result ? result.elapsedMs : null,
+    output: result?.kind === 'output' ? result.canonical : null,
+    error: result?.kind === 'error' ? result.detail : null,
+    resultHash: result ? result.hash : null,
+    verdict: result ? 'pending' : 'none',
   };
 }
 
@@ -25,15 +36,7 @@ export function writeLeaseEnd(
   lease: LeaseRecord,
   end: Exclude<LeaseEnd, 'returned'>,
 ): void {
-  batch.addReplica({
-    ...replicaBase(lease),
-    state: end,
-    elapsedMs: null,
-    output: null,
-    error: null,
-    resultHash: null,
-    verdict: 'none',
-  });
+  batch.addReplica(replicaRow(lease, end, null));
   if (end !== 'cancelled') batch.job(lease.jobId).reissued++;
 }
 
@@ -42,15 +45,7 @@ export function writeResult(
   lease: LeaseRecord,
   result: ResultRecord,
 ): void {
-  batch.addReplica({
-    ...replicaBase(lease),
-    state: 'returned',
-    elapsedMs: result.elapsedMs,
-    output: result.kind === 'output' ? result.canonical : null,
-    error: result.kind === 'error' ? result.detail : null,
-    resultHash: result.hash,
-    verdict: 'pending',
-  });
+  batch.addReplica(replicaRow(lease, 'returned', result));
 }
 
 /** The task's row and the job's counters; verdicts are the caller's. */

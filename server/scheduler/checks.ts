@@ -28,7 +28,8 @@ export interface CheckEntry {
 }
 
 export class CheckPool {
-  private readonly entries: CheckEntry[] = [];
+  private readonly canaries: CheckEntry[] = [];
+  private readonly settled: CheckEntry[] = [];
 
   constructor(
     private readonly maxSettled = 256,
@@ -36,43 +37,40 @@ export class CheckPool {
   ) {}
 
   get size(): number {
-    return this.entries.length;
+    return this.canaries.length + this.settled.length;
   }
 
   add(entry: CheckEntry): void {
-    if (entry.source === 'canary') {
-      this.entries.push(entry);
-      return;
-    }
-    const settled = this.entries.filter((e) => e.source === 'settled');
-    if (settled.length < this.maxSettled) {
-      this.entries.push(entry);
-      return;
-    }
-    const victim = settled[Math.floor(this.random() * settled.length)]!;
-    this.entries[this.entries.indexOf(victim)] = entry;
+    if (entry.source === 'canary') this.canaries.push(entry);
+    else if (this.settled.length < this.maxSettled) this.settled.push(entry);
+    else this.settled[Math.floor(this.random() * this.settled.length)] = entry;
   }
 
   /** A random entry the volunteer has not run, or null. Canaries first. */
   pick(volunteerId: string): CheckEntry | null {
-    const fresh = this.entries.filter((e) => !e.doneBy.has(volunteerId));
-    if (fresh.length === 0) return null;
-    const canaries = fresh.filter((e) => e.source === 'canary');
-    const from = canaries.length > 0 && this.random() < 0.5 ? canaries : fresh;
+    const canaries = this.canaries.filter((e) => !e.doneBy.has(volunteerId));
+    if (
+      canaries.length > 0 &&
+      (this.settled.length === 0 || this.random() < 0.5)
+    )
+      return canaries[Math.floor(this.random() * canaries.length)]!;
+    const settled = this.settled.filter((e) => !e.doneBy.has(volunteerId));
+    const from = settled.length > 0 ? settled : canaries;
+    if (from.length === 0) return null;
     return from[Math.floor(this.random() * from.length)]!;
   }
 
   remove(entry: CheckEntry): void {
-    const i = this.entries.indexOf(entry);
-    if (i >= 0) this.entries.splice(i, 1);
+    const list = entry.source === 'canary' ? this.canaries : this.settled;
+    const i = list.indexOf(entry);
+    if (i >= 0) list.splice(i, 1);
   }
 
   /** Forgets settled entries that rest on a banned volunteer's word. */
   dropVolunteer(volunteerId: string): void {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i]!;
-      if (e.results.some((r) => r.volunteerId === volunteerId))
-        this.entries.splice(i, 1);
+    for (let i = this.settled.length - 1; i >= 0; i--) {
+      if (this.settled[i]!.results.some((r) => r.volunteerId === volunteerId))
+        this.settled.splice(i, 1);
     }
   }
 }

@@ -24,6 +24,9 @@ export class CommitQueue {
   private readonly options: Required<Omit<CommitQueueOptions, 'onCommit'>> &
     Pick<CommitQueueOptions, 'onCommit'>;
   private closed = false;
+  private failed = false;
+  /** The open batch is full and its commit is already due. */
+  private soon = false;
 
   constructor(options: CommitQueueOptions) {
     this.options = { intervalMs: 5, maxBatchSize: 5000, ...options };
@@ -41,10 +44,12 @@ export class CommitQueue {
     this.schedule();
   }
 
-  /** Commits now, synchronously. */
+  /** Commits now, synchronously. Nothing more is committed after a failed commit. */
   flush(): void {
+    if (this.failed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.soon = false;
     if (this.batch.size === 0 && this.callbacks.length === 0) return;
     const batch = this.batch;
     const callbacks = this.callbacks;
@@ -55,6 +60,7 @@ export class CommitQueue {
       if (batch.size > 0) this.options.apply(batch);
     } catch (err) {
       this.closed = true;
+      this.failed = true;
       this.options.onFatal(err as Error);
       return;
     }
@@ -71,9 +77,11 @@ export class CommitQueue {
   }
 
   private schedule(): void {
-    if (this.closed) return;
+    if (this.closed || this.soon) return;
     if (this.batch.size >= this.options.maxBatchSize) {
+      // Once per batch: every change after this one would otherwise re-arm a timer.
       if (this.timer) clearTimeout(this.timer);
+      this.soon = true;
       this.timer = setTimeout(() => this.flush(), 0);
       return;
     }
