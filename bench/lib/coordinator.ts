@@ -5,11 +5,26 @@
  * the coordinator's own node, not a wrapper such as npx.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT, cpuSecondsOf, memoryOf, sleep, stopChild } from './proc.ts';
+
+/**
+ * Node's flags for the coordinator, read from the `serve` script (which
+ * `npm start` runs) of the checkout under test, so the bench measures it as
+ * shipped: today a heap limit, without which V8 on a large machine lets
+ * garbage grow for hundreds of megabytes between collections.
+ */
+export function serveNodeFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const words = String(pkg.scripts?.serve ?? '').split(/\s+/);
+  // An older checkout's serve script may be `tsx server/main.ts`: no flags.
+  if (words[0] !== 'node') return [];
+  const end = words.indexOf('--import');
+  return words.slice(1, end < 0 ? 1 : end);
+}
 
 export const BENCH_KEY = 'tg_bench_admin_key_0123456789abcdef';
 
@@ -59,6 +74,7 @@ export class CoordinatorProcess {
       process.execPath,
       [
         ...profile,
+        ...serveNodeFlags(serverRoot),
         '--import',
         'tsx',
         'server/main.ts',
