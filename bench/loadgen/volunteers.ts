@@ -1,8 +1,10 @@
 /**
  * Simulated volunteers: many raw-protocol sockets in one process, each
  * answering every lease of an `assign` with a trivial output computed from
- * the input, either at once or paced by a shared rate. No job code runs;
- * what is measured is the coordinator, not the work.
+ * the input, either at once (all of an assign's leases in one `results`
+ * frame, as a volunteer whose tasks finish together sends them) or one by
+ * one, paced by a shared rate. No job code runs; what is measured is the
+ * coordinator, not the work.
  *
  * Assignment latency is seen from here: the time from sending a result
  * (which frees a slot, so asks for a task) to the `assign` that refills it.
@@ -76,24 +78,34 @@ class Volunteer {
     if (message.type !== 'assign') return;
     const now = performance.now();
     this.fleet.assigns++;
+    const answers: Pending[] = [];
     for (const lease of message.leases!) {
       const asked = this.askedAt.shift();
       if (asked !== undefined) this.fleet.latency.add(now - asked);
-      this.fleet.answer({
+      answers.push({
         socket: this,
         leaseId: lease.leaseId,
         output: trivialOutput(lease.input),
       });
     }
+    this.fleet.answer(answers);
   }
 
-  sendResult(leaseId: number, output: unknown): void {
+  /** Sends these results, one frame for them all. */
+  sendResults(answers: readonly Pending[]): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    this.socket.send(
-      `{"type":"result","leaseId":${leaseId},"output":${JSON.stringify(output)},"elapsedMs":0}`,
+    const items = answers.map(
+      (a) =>
+        `{"leaseId":${a.leaseId},"output":${JSON.stringify(a.output)},"elapsedMs":0}`,
     );
-    this.askedAt.push(performance.now());
-    this.fleet.results++;
+    this.socket.send(
+      items.length === 1
+        ? `{"type":"result",${items[0]!.slice(1)}`
+        : `{"type":"results","results":[${items.join(',')}]}`,
+    );
+    const now = performance.now();
+    for (let i = 0; i < items.length; i++) this.askedAt.push(now);
+    this.fleet.results += items.length;
   }
 }
 
@@ -137,10 +149,10 @@ export class VolunteerFleet {
     this.onJoin?.();
   }
 
-  answer(pending: Pending): void {
-    if (this.command.answer === 'now')
-      return pending.socket.sendResult(pending.leaseId, pending.output);
-    if (this.command.answer === 'paced') this.queue.push(pending);
+  answer(answers: Pending[]): void {
+    if (answers.length === 0) return;
+    if (this.command.answer === 'now') answers[0]!.socket.sendResults(answers);
+    else if (this.command.answer === 'paced') this.queue.push(...answers);
   }
 
   setRate(ratePerSec: number): void {
@@ -196,7 +208,7 @@ export class VolunteerFleet {
       this.pacedAt = now;
       while (this.allowance >= 1 && this.queueHead < this.queue.length) {
         const p = this.queue[this.queueHead++]!;
-        p.socket.sendResult(p.leaseId, p.output);
+        p.socket.sendResults([p]);
         this.allowance--;
       }
       if (this.queueHead > 10_000) {

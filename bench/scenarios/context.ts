@@ -17,5 +17,5 @@ export const TRIVIAL_CODE =
   'export default (input) => (input.start ?? input.n ?? 0) * 2;';
 
 /** Scenario 2's slots per simulated volunteer; prefetch is the coordinator's default, 2. */
-export const SLOTS = 1;
+export const SLOTS = 4;
 export const PREFETCH = 2;
