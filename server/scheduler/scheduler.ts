@@ -290,6 +290,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     const task = this.leaseTasks.get(leaseId)!;
     this.detach(lease, task);
     this.timing.observe(lease.jobId, volunteerId, input.elapsedMs);
+    this.timing.observeTurnaround(volunteerId, this.clock() - lease.leasedAt);
     task.results.push(result);
     this.emit('result:recorded', { lease, result });
     this.verify(task);
@@ -403,7 +404,13 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     const lease = this.newLease(task.job, task.index, task.inputJson, v, now);
     const expected = this.timing.expectedMs(lease.jobId, v.id);
     if (expected !== null) {
-      lease.softDeadline = softDeadline(now, expected, v.leases.size, v.slots);
+      lease.softDeadline = softDeadline(
+        now,
+        expected,
+        v.leases.size,
+        v.slots,
+        this.timing.turnaroundMs(v.id),
+      );
       this.softDeadlines.push(lease.softDeadline, lease.id);
     }
     task.needed--;

@@ -4,7 +4,11 @@
  * these the scheduler sets each lease a soft deadline, past which a backup
  * replica is issued (the lease itself runs on until its hard deadline), so a
  * slow or silent volunteer is overtaken quickly while `progress` keeps a long
- * task on a slow device alive.
+ * task on a slow device alive. Per volunteer also its usual turnaround (lease
+ * to result, its own queueing and resting included): a lease is not overdue
+ * before twice that, or a volunteer whose results always come back late
+ * would have every lease backed up. Stragglers at a job's tail are overtaken
+ * by idle volunteers instead (scheduler `idleBackup`).
  */
 const SAMPLES_BEFORE_TRUSTED = 3;
 const WEIGHT = 0.2;
@@ -15,6 +19,7 @@ export class TaskTiming {
     { meanMs: number; samples: number }
   >();
   private readonly speed = new Map<string, number>();
+  private readonly turnaround = new Map<string, number>();
 
   observe(jobId: string, volunteerId: string, elapsedMs: number): void {
     if (!(elapsedMs >= 0)) return;
@@ -32,6 +37,21 @@ export class TaskTiming {
     job.samples++;
   }
 
+  /** A lease of this volunteer's came back `ms` after it was issued. */
+  observeTurnaround(volunteerId: string, ms: number): void {
+    if (!(ms >= 0)) return;
+    const before = this.turnaround.get(volunteerId);
+    this.turnaround.set(
+      volunteerId,
+      before === undefined ? ms : before + WEIGHT * (ms - before),
+    );
+  }
+
+  /** The volunteer's usual time from lease to result; null without history. */
+  turnaroundMs(volunteerId: string): number | null {
+    return this.turnaround.get(volunteerId) ?? null;
+  }
+
   /** Expected run time of one task of the job on this volunteer; null without history. */
   expectedMs(jobId: string, volunteerId: string): number | null {
     const job = this.jobs.get(jobId);
@@ -45,19 +65,24 @@ export class TaskTiming {
 
   forgetVolunteer(volunteerId: string): void {
     this.speed.delete(volunteerId);
+    this.turnaround.delete(volunteerId);
   }
 }
 
 /**
  * The soft deadline of a lease: three times what it should take, counting
- * the leases ahead of it in the volunteer's queue, and at least a second.
+ * the leases ahead of it in the volunteer's queue, at least twice the
+ * volunteer's usual turnaround, and at least a second.
  */
 export function softDeadline(
   now: number,
   expectedMs: number,
   queuedAhead: number,
   slots: number,
+  usualTurnaroundMs: number | null = null,
 ): number {
   const waits = 1 + Math.floor(queuedAhead / Math.max(1, slots));
-  return now + Math.max(1000, 3 * expectedMs * waits);
+  return (
+    now + Math.max(1000, 3 * expectedMs * waits, 2 * (usualTurnaroundMs ?? 0))
+  );
 }
