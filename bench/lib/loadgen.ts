@@ -9,6 +9,8 @@ export interface LoadStats {
   results: number;
   assigns: number;
   errors: number;
+  /** Leases the coordinator cancelled (settled elsewhere, or expired). */
+  cancels: number;
   latency: LatencySummary | null;
 }
 

@@ -41,6 +41,7 @@ async function handle(command: Command): Promise<object> {
         results: fleet?.results ?? 0,
         assigns: fleet?.assigns ?? 0,
         errors: fleet?.errors ?? 0,
+        cancels: fleet?.cancels ?? 0,
         latency: fleet?.latency.summary() ?? null,
       };
     case 'echo':

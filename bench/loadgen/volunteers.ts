@@ -46,6 +46,9 @@ class Volunteer {
   readonly socket: WebSocket;
   /** When each result that freed a slot was sent, oldest first. */
   private readonly askedAt: number[] = [];
+  /** Leases assigned and not yet answered, and those cancelled meanwhile. */
+  private readonly unanswered = new Set<number>();
+  private readonly cancelled = new Set<number>();
   constructor(
     url: string,
     private readonly fleet: VolunteerFleet,
@@ -69,10 +72,26 @@ class Volunteer {
   }
 
   private receive(text: string): void {
-    const message = JSON.parse(text) as { type: string; leases?: any[] };
+    const message = JSON.parse(text) as {
+      type: string;
+      leases?: any[];
+      leaseIds?: number[];
+    };
     if (message.type === 'welcome') return this.fleet.joined(this);
     if (message.type === 'error') {
       this.fleet.errors++;
+      return;
+    }
+    if (message.type === 'cancel') {
+      // As a real volunteer would, drop the task; its slot is free from now.
+      const now = performance.now();
+      for (const id of message.leaseIds!) {
+        // Already answered: the coordinator refused that result, no slot freed twice.
+        if (!this.unanswered.delete(id)) continue;
+        this.cancelled.add(id);
+        this.askedAt.push(now);
+      }
+      this.fleet.cancels += message.leaseIds!.length;
       return;
     }
     if (message.type !== 'assign') return;
@@ -82,6 +101,7 @@ class Volunteer {
     for (const lease of message.leases!) {
       const asked = this.askedAt.shift();
       if (asked !== undefined) this.fleet.latency.add(now - asked);
+      this.unanswered.add(lease.leaseId);
       answers.push({
         socket: this,
         leaseId: lease.leaseId,
@@ -92,8 +112,11 @@ class Volunteer {
   }
 
   /** Sends these results, one frame for them all. */
-  sendResults(answers: readonly Pending[]): void {
+  sendResults(all: readonly Pending[]): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    const answers = all.filter((a) => !this.cancelled.delete(a.leaseId));
+    if (answers.length === 0) return;
+    for (const a of answers) this.unanswered.delete(a.leaseId);
     const items = answers.map(
       (a) =>
         `{"leaseId":${a.leaseId},"output":${JSON.stringify(a.output)},"elapsedMs":0}`,
@@ -113,6 +136,7 @@ export class VolunteerFleet {
   results = 0;
   assigns = 0;
   errors = 0;
+  cancels = 0;
   readonly latency = new LatencySamples(2_000_000);
   private readonly sockets: Volunteer[] = [];
   private readonly queue: Pending[] = [];
