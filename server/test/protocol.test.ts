@@ -202,3 +202,26 @@ test('code is sent once per job per connection, before the first assignment', as
   assert.equal(types.filter((t) => t === 'code').length, 1);
   v.close();
 });
+
+test('a socket that stops answering pings is closed and its lease re-issued; one that answers stays', async (t) => {
+  const server = await startServer({ argv: ['--ping-interval-ms', '200'] });
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  await client.post('/api/jobs', {
+    name: 'liveness',
+    code: 'export default async (x) => x;',
+    inputs: [1],
+    quorum: 1,
+  });
+  const silent = await RawVolunteer.join(server.url, 1, undefined, {
+    autoPong: false,
+  });
+  const [lease] = (await silent.next('assign')).leases;
+  const answering = await RawVolunteer.join(server.url);
+  const closed = await silent.whenClosed(10_000);
+  assert.equal(closed.code, 1006, 'terminated, not closed politely');
+  const [again] = (await answering.next('assign')).leases;
+  assert.equal(again!.taskIndex, lease!.taskIndex);
+  assert.equal(answering.closed, null, 'the answering socket is still open');
+  answering.close();
+});
