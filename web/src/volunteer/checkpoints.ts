@@ -2,7 +2,10 @@
  * Checkpoints in IndexedDB: the state a long task saved with
  * `ctx.checkpoint`, kept per lease so that a reloaded tab resumes the task
  * it was given again instead of starting over. Entries older than a day are
- * dropped when the store opens; the lease's end clears its entry.
+ * dropped when the store opens; the lease's end clears its entry. The keys
+ * present are read once at open and kept in memory, so a task that never
+ * checkpoints costs no IndexedDB transaction at its start or its end (two of
+ * them were most of a tiny task's overhead).
  */
 import type { Lease } from '../../../shared/protocol.ts';
 import type { CheckpointStore } from '../../../shared/volunteer-client.ts';
@@ -37,14 +40,17 @@ function open(): Promise<IDBDatabase> {
 /** A CheckpointStore on IndexedDB, or null where IndexedDB is unavailable. */
 export function indexedDbCheckpoints(): CheckpointStore | null {
   if (typeof indexedDB === 'undefined') return null;
+  const keys = new Set<string>();
   const db = open().then(async (conn) => {
-    await prune(conn).catch(() => {});
+    for (const key of await prune(conn).catch(() => [])) keys.add(key);
     return conn;
   });
   const store = async (mode: IDBTransactionMode) =>
     (await db).transaction(STORE, mode).objectStore(STORE);
   return {
     async load(lease) {
+      await db;
+      if (!keys.has(keyOf(lease))) return undefined;
       const entry = (await request(
         (await store('readonly')).get(keyOf(lease)),
       )) as Entry | undefined;
@@ -52,11 +58,13 @@ export function indexedDbCheckpoints(): CheckpointStore | null {
     },
     save(lease, state) {
       const entry: Entry = { key: keyOf(lease), state, savedAt: Date.now() };
+      keys.add(entry.key);
       void store('readwrite')
         .then((s) => s.put(entry))
         .catch(() => {});
     },
     clear(lease) {
+      if (!keys.delete(keyOf(lease))) return;
       void store('readwrite')
         .then((s) => s.delete(keyOf(lease)))
         .catch(() => {});
@@ -64,12 +72,15 @@ export function indexedDbCheckpoints(): CheckpointStore | null {
   };
 }
 
-async function prune(conn: IDBDatabase): Promise<void> {
+/** Drops entries older than MAX_AGE_MS; returns the keys of those kept. */
+async function prune(conn: IDBDatabase): Promise<string[]> {
   const all = (await request(
     conn.transaction(STORE, 'readonly').objectStore(STORE).getAll(),
   )) as Entry[];
   const old = all.filter((e) => Date.now() - e.savedAt > MAX_AGE_MS);
-  if (old.length === 0) return;
-  const s = conn.transaction(STORE, 'readwrite').objectStore(STORE);
-  for (const e of old) s.delete(e.key);
+  if (old.length > 0) {
+    const s = conn.transaction(STORE, 'readwrite').objectStore(STORE);
+    for (const e of old) s.delete(e.key);
+  }
+  return all.filter((e) => !old.includes(e)).map((e) => e.key);
 }
