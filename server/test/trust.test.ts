@@ -16,17 +16,28 @@ import {
 const triple =
   'export default async (n) => { const t = Date.now(); while (Date.now() - t < 3) {} return n * 3; };';
 
-function fleet(
+/**
+ * Honest volunteers, then bad ones, each joined before this resolves: a job
+ * submitted earlier could finish before a slow-starting saboteur took part.
+ */
+async function fleet(
   url: string,
   honest: number,
   bad: number,
   transform: (output: unknown) => unknown,
-): NodeVolunteer[] {
+  t: { after(fn: () => unknown): void },
+): Promise<NodeVolunteer[]> {
   const all: NodeVolunteer[] = [];
   for (let i = 0; i < honest; i++)
     all.push(startNodeVolunteer({ url, slots: 1 }));
   for (let i = 0; i < bad; i++)
     all.push(startNodeVolunteer({ url, slots: 1, transformOutput: transform }));
+  t.after(() => Promise.all(all.map((v) => v.stop())));
+  await Promise.all(
+    all.map((v) =>
+      until(() => v.client.volunteerId ?? undefined, 'volunteers to join'),
+    ),
+  );
   return all;
 }
 
@@ -53,8 +64,7 @@ async function checkAllCorrect(
 test('colluders who agree on the same wrong output are caught, banned, and undone', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
-  const volunteers = fleet(server.url, 8, 2, () => 'WRONG');
-  t.after(() => Promise.all(volunteers.map((v) => v.stop())));
+  const volunteers = await fleet(server.url, 8, 2, () => 'WRONG', t);
   const client = api(server.url, ADMIN_KEY);
   const n = 150;
   const created = await client.post('/api/jobs', {
@@ -63,13 +73,7 @@ test('colluders who agree on the same wrong output are caught, banned, and undon
     inputs: Array.from({ length: n }, (_, i) => i),
     maxReplicas: 6,
   });
-  const colluders = await Promise.all(
-    volunteers
-      .slice(8)
-      .map((v) =>
-        until(() => v.client.volunteerId ?? undefined, 'colluder id'),
-      ),
-  );
+  const colluders = volunteers.slice(8).map((v) => v.client.volunteerId!);
   let job = await waitForJob(client, created.body.id, 120_000);
   // Bans and their backtracking may reopen the job after it first finished.
   await until(
@@ -95,8 +99,7 @@ test('colluders who agree on the same wrong output are caught, banned, and undon
 test('with a fifth of volunteers returning random wrong outputs, every output is right', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
-  const volunteers = fleet(server.url, 8, 2, () => Math.random());
-  t.after(() => Promise.all(volunteers.map((v) => v.stop())));
+  await fleet(server.url, 8, 2, () => Math.random(), t);
   const client = api(server.url, ADMIN_KEY);
   const n = 150;
   const created = await client.post('/api/jobs', {
@@ -121,8 +124,7 @@ test('with a fifth of volunteers returning random wrong outputs, every output is
 test('adaptive verification: once credibility is earned, tasks settle on about one replica', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
-  const volunteers = fleet(server.url, 4, 0, (o) => o);
-  t.after(() => Promise.all(volunteers.map((v) => v.stop())));
+  await fleet(server.url, 4, 0, (o) => o, t);
   const client = api(server.url, ADMIN_KEY);
   const n = 400;
   const created = await client.post('/api/jobs', {
