@@ -127,6 +127,15 @@ export class CoordinatorProcess {
     return total;
   }
 
+  /** The Prometheus text of `/metrics`. */
+  async metrics(): Promise<string> {
+    const res = await fetch(this.url + '/metrics', {
+      headers: { authorization: `Bearer ${BENCH_KEY}` },
+    });
+    if (!res.ok) throw new Error(`GET /metrics: ${res.status}`);
+    return res.text();
+  }
+
   async request(method: string, path: string, body?: unknown): Promise<any> {
     const res = await fetch(this.url + path, {
       method,

@@ -38,6 +38,15 @@ export function summarize(
     assignP50Ms: num('5', 'p50Ms'),
     assignP99Ms: num('5', 'p99Ms'),
     assignP99WithIdleConnectionsMs: num('6', 'busyP99Ms'),
+    /** The coordinator's own histogram: the bucket bound its p99 falls under (frame handled → assign sent). */
+    coordinatorAssignP99AtMostMs: (() => {
+      const c = results['5']?.data.coordinator as
+        { p99AtMostMs?: number } | undefined;
+      return typeof c?.p99AtMostMs === 'number' &&
+        Number.isFinite(c.p99AtMostMs)
+        ? c.p99AtMostMs
+        : null;
+    })(),
   };
   const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
   const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
