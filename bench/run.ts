@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only 1,2] [-- --profile]`: runs the
- * scenarios of issue 5 in order, prints a table for each and writes
- * bench/results/latest.json. See bench/README.md for what each measures.
+ * `npm run bench [-- --quick] [-- --only 1,2] [-- --profile] [-- --repeat N]`:
+ * runs the scenarios of issue 5 in order, prints a table for each and writes
+ * bench/results/latest.json. With --repeat, every round runs them all again
+ * on fresh processes; the headline figures are then the rounds' medians.
+ * See bench/README.md for what each measures.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { latencyScenario } from './scenarios/latency.ts';
 import { connectionsScenario } from './scenarios/connections.ts';
 import { browserScenario } from './scenarios/browser.ts';
 import { profileScenario } from './scenarios/profile.ts';
-import { summarize } from './lib/summary.ts';
+import { medianOfRounds, summarize } from './lib/summary.ts';
 
 const SCENARIOS: [number, (ctx: BenchContext) => Promise<ScenarioResult>][] = [
   [1, transportScenario],
@@ -42,20 +44,79 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       out: { type: 'string' },
       'server-root': { type: 'string' },
+      repeat: { type: 'string', default: '1' },
     },
   });
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20)
+    throw new Error(
+      `--repeat must be a whole number from 1 to 20, not ${values.repeat}`,
+    );
   if (values['server-root']) useServerRoot(resolve(values['server-root']));
   const only = values.only ? new Set(values.only.split(',').map(Number)) : null;
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const ctx: BenchContext = {
+  const newContext = (): BenchContext => ({
     quick: values.quick,
     sizes: values.quick ? QUICK : FULL,
     profileDir: values.profile ? join(resultsDir, 'profiles') : undefined,
     transportRoundTripsPerSec: new Map(),
     throughput: new Map(),
-  };
+  });
   const started = Date.now();
+  const rounds: ReturnType<typeof summarize>[] = [];
+  let ctx = newContext();
+  let results: Record<string, ScenarioResult> = {};
+  for (let n = 1; n <= repeat; n++) {
+    if (repeat > 1) process.stdout.write(`\n# Round ${n} of ${repeat}\n`);
+    ctx = newContext();
+    results = await runScenarios(ctx, only);
+    rounds.push(summarize(ctx, results));
+  }
+  if (ctx.profileDir) {
+    const profile = await profileScenario(ctx);
+    results.profile = profile;
+    printTable(profile);
+  }
+  const report = {
+    generatedAt: new Date().toISOString(),
+    mode: values.quick ? 'quick' : 'full',
+    wallSeconds: round((Date.now() - started) / 1000),
+    machine: machine(),
+    versions: versions(),
+    coordinatorSource: serverSource(currentServerRoot()),
+    rounds: repeat,
+    ...(repeat > 1 ? medianOfRounds(rounds) : rounds[0]!),
+    ...(repeat > 1 ? { perRound: rounds } : {}),
+    scenarios: Object.fromEntries(
+      Object.entries(results).map(([k, r]) => [
+        k,
+        { title: r.title, skipped: r.skipped, ...r.data },
+      ]),
+    ),
+  };
+  const out = values.out ?? join(resultsDir, 'latest.json');
+  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(
+    `\n## Summary\n${JSON.stringify(
+      {
+        ratios: report.ratios,
+        memory: report.memory,
+        latency: report.latency,
+        targets: report.targets,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`\nwrote ${out} in ${report.wallSeconds} s\n`);
+}
+
+/** One round: every chosen scenario in order, each table printed as it ends. */
+async function runScenarios(
+  ctx: BenchContext,
+  only: Set<number> | null,
+): Promise<Record<string, ScenarioResult>> {
   const results: Record<string, ScenarioResult> = {};
   for (const [n, scenario] of SCENARIOS) {
     if (only && !only.has(n)) continue;
@@ -82,41 +143,7 @@ async function main(): Promise<void> {
     results[String(n)] = result;
     printTable(result);
   }
-  if (ctx.profileDir) {
-    const profile = await profileScenario(ctx);
-    results.profile = profile;
-    printTable(profile);
-  }
-  const report = {
-    generatedAt: new Date().toISOString(),
-    mode: values.quick ? 'quick' : 'full',
-    wallSeconds: round((Date.now() - started) / 1000),
-    machine: machine(),
-    versions: versions(),
-    coordinatorSource: serverSource(currentServerRoot()),
-    ...summarize(ctx, results),
-    scenarios: Object.fromEntries(
-      Object.entries(results).map(([k, r]) => [
-        k,
-        { title: r.title, skipped: r.skipped, ...r.data },
-      ]),
-    ),
-  };
-  const out = values.out ?? join(resultsDir, 'latest.json');
-  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(
-    `\n## Summary\n${JSON.stringify(
-      {
-        ratios: report.ratios,
-        memory: report.memory,
-        latency: report.latency,
-        targets: report.targets,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  process.stdout.write(`\nwrote ${out} in ${report.wallSeconds} s\n`);
+  return results;
 }
 
 /** Which code the coordinator ran: the commit, and whether the tree differed from it. */

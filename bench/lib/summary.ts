@@ -48,6 +48,25 @@ export function summarize(
         : null;
     })(),
   };
+  return withTargets({ ratios, memory, latency });
+}
+
+export interface Figures {
+  ratios: Record<
+    'vsBullmq' | 'vsTransport' | 'browserEfficiency',
+    number | null
+  >;
+  memory: Record<
+    'millionTaskPeakRssMb' | 'millionTaskJobTasks' | 'rssPerIdleConnectionKb',
+    number | null
+  >;
+  latency: Record<string, number | null>;
+}
+
+/** The figures with each of the issue's targets marked met or not. */
+export function withTargets(figures: Figures) {
+  const { ratios, memory, latency } = figures;
+  const vsTransport = ratios.vsTransport;
   const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
   const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
   const targets = {
@@ -74,8 +93,40 @@ export function summarize(
     },
     assignP99Ms: {
       target: `<= ${TARGETS.assignP99Ms}`,
-      met: atMost(latency.assignP99Ms, TARGETS.assignP99Ms),
+      met: atMost(latency.assignP99Ms ?? null, TARGETS.assignP99Ms),
     },
   };
   return { ratios, memory, latency, targets };
+}
+
+/**
+ * Several rounds' figures as one: each figure the median of the rounds that
+ * measured it (the lower middle one for an even count), targets judged on
+ * the medians.
+ */
+export function medianOfRounds(rounds: Figures[]) {
+  const median = (values: (number | null)[]): number | null => {
+    const xs = values
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
+    return xs.length === 0 ? null : xs[Math.floor((xs.length - 1) / 2)]!;
+  };
+  const group = <K extends keyof Figures>(key: K): Figures[K] => {
+    const names = Object.keys(rounds[0]![key]);
+    return Object.fromEntries(
+      names.map((name) => [
+        name,
+        median(
+          rounds.map(
+            (r) => (r[key] as Record<string, number | null>)[name] ?? null,
+          ),
+        ),
+      ]),
+    ) as Figures[K];
+  };
+  return withTargets({
+    ratios: group('ratios'),
+    memory: group('memory'),
+    latency: group('latency'),
+  });
 }
