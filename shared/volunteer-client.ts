@@ -9,7 +9,6 @@
  * stopped. A fatal error from the server (banned, wrong protocol) stops it.
  */
 import {
-  MAX_RESULTS_PER_FRAME,
   PROTOCOL_VERSION,
   assertNever,
   parseServerFrame,
@@ -19,6 +18,16 @@ import {
   type ServerMessage,
 } from './protocol.ts';
 import { ERRORS } from './errors.ts';
+import { utf8Length } from './limits.ts';
+
+/**
+ * At most this many results share a frame: each costs one frame of the
+ * server's per-socket allowance (5 × maxFramesPerSecond at a burst), so a
+ * batch must stay well under any sane setting of it.
+ */
+const RESULTS_PER_FRAME = 64;
+/** And at most this many bytes of results, far under the server's maxFrameBytes. */
+const RESULTS_FRAME_BYTES = 64 * 1024;
 
 export type {
   CheckpointStore,
@@ -346,20 +355,40 @@ export class VolunteerClient {
     queueMicrotask(() => this.flushResults());
   }
 
+  /**
+   * Sends the queued results in frames of at most RESULTS_PER_FRAME results
+   * and RESULTS_FRAME_BYTES: a frame over the server's maxFrameBytes would
+   * close the socket, and one result too big to share goes alone, as before.
+   */
   private flushResults(): void {
     const items = this.pendingResults;
     if (items.length === 0) return;
     this.pendingResults = [];
     const socket = this.socket;
     if (!socket || socket.readyState !== 1) return;
-    for (let i = 0; i < items.length; i += MAX_RESULTS_PER_FRAME) {
-      const chunk = items.slice(i, i + MAX_RESULTS_PER_FRAME);
+    const sendFrame = (chunk: string[]) =>
       socket.send(
         chunk.length === 1
           ? `{"type":"result",${chunk[0]!.slice(1)}`
           : `{"type":"results","results":[${chunk.join(',')}]}`,
       );
+    let chunk: string[] = [];
+    let bytes = 0;
+    for (const item of items) {
+      const size = utf8Length(item) + 1;
+      if (
+        chunk.length > 0 &&
+        (chunk.length >= RESULTS_PER_FRAME ||
+          bytes + size > RESULTS_FRAME_BYTES)
+      ) {
+        sendFrame(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(item);
+      bytes += size;
     }
+    sendFrame(chunk);
   }
 
   private dropWork(): void {

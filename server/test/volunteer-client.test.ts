@@ -21,14 +21,20 @@ function lease(leaseId: number, input: unknown) {
   };
 }
 
-test('results that finish in one turn leave in one results frame; a lone one as result', async (t) => {
+type Frame = { type: string; [key: string]: unknown };
+
+/** A bare server that welcomes the client and assigns `leases`; every frame it gets is kept. */
+async function fakeCoordinator(
+  t: { after(fn: () => unknown): void },
+  leases: ReturnType<typeof lease>[],
+) {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   t.after(() => server.close());
   await new Promise((resolve) => server.once('listening', resolve));
-  const frames: { type: string; [key: string]: unknown }[] = [];
-  let peer: WebSocket | null = null;
+  const frames: Frame[] = [];
+  const peer: { socket: WebSocket | null } = { socket: null };
   server.on('connection', (socket) => {
-    peer = socket;
+    peer.socket = socket;
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       frames.push(frame);
@@ -42,15 +48,21 @@ test('results that finish in one turn leave in one results frame; a lone one as 
         prefetch: 1,
       });
       send({ type: 'code', jobId: 'j1', hash: 'h', code: '', name: 'j' });
-      send({
-        type: 'assign',
-        leases: [lease(1, 1), lease(2, 2), lease(3, 3)],
-      });
+      send({ type: 'assign', leases });
     });
   });
   const { port } = server.address() as { port: number };
+  return { url: `ws://127.0.0.1:${port}`, frames, peer };
+}
+
+test('results that finish in one turn leave in one results frame; a lone one as result', async (t) => {
+  const { url, frames, peer } = await fakeCoordinator(t, [
+    lease(1, 1),
+    lease(2, 2),
+    lease(3, 3),
+  ]);
   const client = new VolunteerClient({
-    url: `ws://127.0.0.1:${port}`,
+    url,
     slots: 3,
     // Outputs are ready at once, so all three finish in the same turn.
     executor: {
@@ -86,11 +98,49 @@ test('results that finish in one turn leave in one results frame; a lone one as 
   );
   assert.equal(frames.filter((f) => f.type === 'result').length, 0);
 
-  peer!.send(JSON.stringify({ type: 'assign', leases: [lease(4, 4)] }));
+  peer.socket!.send(JSON.stringify({ type: 'assign', leases: [lease(4, 4)] }));
   const lone = await until(
     () => frames.find((f) => f.type === 'result'),
     'a lone result frame',
   );
   assert.equal(lone.leaseId, 4);
   assert.equal(lone.output, 40);
+});
+
+test('results that finish together are split into frames small enough for any server', async (t) => {
+  const tiny = Array.from({ length: 100 }, (_, i) => lease(i + 1, i));
+  const big = [101, 102, 103].map((id) => lease(id, 'x'));
+  const { url, frames } = await fakeCoordinator(t, [...tiny, ...big]);
+  const client = new VolunteerClient({
+    url,
+    slots: 103,
+    executor: {
+      run: async ({ lease: l }) => ({
+        output: l.input === 'x' ? 'y'.repeat(40_000) : l.input,
+        elapsedMs: 1,
+      }),
+      cancel() {},
+    },
+    createSocket: (u) => new WebSocket(u) as unknown as SocketLike,
+  });
+  t.after(() => client.stop());
+  client.start();
+  const count = (f: Frame) =>
+    f.type === 'results'
+      ? (f.results as unknown[]).length
+      : f.type === 'result'
+        ? 1
+        : 0;
+  await until(
+    () => (frames.reduce((n, f) => n + count(f), 0) === 103 ? true : undefined),
+    'all 103 results',
+  );
+  const sent = frames.filter((f) => count(f) > 0);
+  for (const f of sent)
+    assert.ok(JSON.stringify(f).length < 100_000, 'no frame near the limit');
+  assert.ok(
+    sent.every((f) => count(f) <= 64),
+    'at most 64 results a frame',
+  );
+  assert.ok(sent.length >= 4, `${sent.length} frames`);
 });
