@@ -166,6 +166,13 @@ export function loadConfig(
   const limits = Object.fromEntries(
     Object.keys(DEFAULT_LIMITS).map((k) => [k, num(k)]),
   ) as Limits;
+  // A volunteer may send 64 results in one frame, each counted as a frame;
+  // the allowance (5 s of the rate) must hold one such frame.
+  if (limits.maxFramesPerSecond < 20)
+    throw new Error(
+      `--${SETTINGS.maxFramesPerSecond!.flag} (${SETTINGS.maxFramesPerSecond!.env}) ` +
+        `must be at least 20, got ${limits.maxFramesPerSecond}`,
+    );
   return {
     port: num('port'),
     host: str('host'),

@@ -16,7 +16,7 @@ import {
 import { RawVolunteer } from './raw-volunteer.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
 import { ERRORS } from '../../shared/errors.ts';
-import { SETTINGS } from '../config.ts';
+import { SETTINGS, loadConfig } from '../config.ts';
 
 /** The rows of the first markdown table after `heading`, as cells without backticks. */
 function tableAfter(path: string, heading: string): string[][] {
@@ -168,5 +168,16 @@ test('requests over maxRequestsPerSecond are 429s for that key only, logged once
   assert.ok(
     logged.length >= 1 && logged.length < refused.length,
     `${logged.length} lines`,
+  );
+});
+
+test('a frame allowance too small for one results frame is refused at start, naming the flag', () => {
+  assert.throws(
+    () => loadConfig(['--max-frames-per-second', '10'], {}),
+    /--max-frames-per-second \(TABGRID_MAX_FRAMES_PER_SECOND\) must be at least 20, got 10/,
+  );
+  assert.equal(
+    loadConfig(['--max-frames-per-second', '20'], {}).limits.maxFramesPerSecond,
+    20,
   );
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_KEY, api, startServer, waitForJob } from './helpers.ts';
+import { ADMIN_KEY, api, startServer, until, waitForJob } from './helpers.ts';
 import { startNodeVolunteer } from '../volunteer/node-volunteer.ts';
 import { RawVolunteer } from './raw-volunteer.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
@@ -222,6 +222,34 @@ test('a socket that stops answering pings is closed and its lease re-issued; one
   assert.equal(closed.code, 1006, 'terminated, not closed politely');
   const [again] = (await answering.next('assign')).leases;
   assert.equal(again!.taskIndex, lease!.taskIndex);
+  // Three pings answered: at least two checks of its pong have passed.
+  let pings = 0;
+  answering.socket.on('ping', () => pings++);
+  await until(() => (pings >= 3 ? true : undefined), 'three pings', 10_000);
   assert.equal(answering.closed, null, 'the answering socket is still open');
   answering.close();
+});
+
+test('each result of a results frame counts against the frame allowance', async (t) => {
+  // 20 frames a second allows a burst of 100: one frame of 101 results is a flood.
+  const server = await startServer({
+    argv: ['--max-frames-per-second', '20'],
+  });
+  t.after(() => server.close());
+  const within = await RawVolunteer.join(server.url);
+  const item = (i: number) => ({ leaseId: 1000 + i, output: 0, elapsedMs: 1 });
+  within.send({
+    type: 'results',
+    results: Array.from({ length: 90 }, (_, i) => item(i)),
+  });
+  assert.equal((await within.next('error')).code, 'LEASE_UNKNOWN');
+  const flooder = await RawVolunteer.join(server.url);
+  flooder.send({
+    type: 'results',
+    results: Array.from({ length: 101 }, (_, i) => item(i)),
+  });
+  const closed = await flooder.whenClosed();
+  assert.equal(closed.reason, 'FLOOD');
+  assert.equal(within.closed, null, 'the one within its allowance is served');
+  within.close();
 });
