@@ -123,11 +123,14 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       }
       this.activate(row);
     }
+    let ticks = 0;
     this.expiryTimer = setInterval(() => {
       this.scheduler.expire();
       // A lease may have grown old enough for an idle volunteer to back it
-      // up although no event announced new work.
-      if (this.scheduler.takeBackupDue() && this.hungry.size > 0)
+      // up although no event announced new work: at once when the scheduler
+      // knows when (takeBackupDue), else within a second.
+      const due = this.scheduler.takeBackupDue();
+      if ((due || ++ticks % 4 === 0) && this.hungry.size > 0)
         this.scheduleFill();
     }, 250);
     this.expiryTimer.unref();

@@ -214,7 +214,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
         this.endLease(lease, 'lost');
     }
     if (v.leases.size > 0) v.awaySince = this.clock();
-    else this.volunteers.delete(volunteerId);
+    else this.forget(volunteerId);
   }
 
   ban(volunteerId: string): void {
@@ -290,7 +290,11 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     const task = this.leaseTasks.get(leaseId)!;
     this.detach(lease, task);
     this.timing.observe(lease.jobId, volunteerId, input.elapsedMs);
-    this.timing.observeTurnaround(volunteerId, this.clock() - lease.leasedAt);
+    this.timing.observeTurnaround(
+      lease.jobId,
+      volunteerId,
+      this.clock() - lease.leasedAt,
+    );
     task.results.push(result);
     this.emit('result:recorded', { lease, result });
     this.verify(task);
@@ -309,7 +313,14 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     }
     const expected = this.timing.expectedMs(lease.jobId, volunteerId);
     if (lease.softDeadline !== undefined && expected !== null) {
-      lease.softDeadline = softDeadline(this.clock(), expected, 0, 1);
+      lease.softDeadline = softDeadline(
+        this.clock(),
+        expected,
+        0,
+        1,
+        this.timing.turnaroundMs(lease.jobId, volunteerId),
+        lease.timeoutMs,
+      );
       this.softDeadlines.push(lease.softDeadline, leaseId);
     }
     return true;
@@ -339,7 +350,7 @@ export class Scheduler extends Emitter<SchedulerEvents> {
       if (v.awaySince === null || now - v.awaySince < this.reconnectGraceMs)
         continue;
       for (const lease of [...v.leases.values()]) this.endLease(lease, 'lost');
-      this.volunteers.delete(v.id);
+      this.forget(v.id);
     }
     const isLive = (id: number, deadline: number) =>
       this.leases.get(id)?.deadline === deadline;
@@ -409,7 +420,8 @@ export class Scheduler extends Emitter<SchedulerEvents> {
         expected,
         v.leases.size,
         v.slots,
-        this.timing.turnaroundMs(v.id),
+        this.timing.turnaroundMs(lease.jobId, v.id),
+        lease.timeoutMs,
       );
       this.softDeadlines.push(lease.softDeadline, lease.id);
     }
@@ -491,6 +503,12 @@ export class Scheduler extends Emitter<SchedulerEvents> {
     if (this.clock() < this.backupDueAt) return false;
     this.backupDueAt = Infinity;
     return true;
+  }
+
+  /** A volunteer gone for good: its state and its timing history. */
+  private forget(volunteerId: string): void {
+    this.volunteers.delete(volunteerId);
+    this.timing.forgetVolunteer(volunteerId);
   }
 
   /** Ends a lease without a result; `exclude` keeps the task from that volunteer. */

@@ -46,16 +46,30 @@ test('a soft deadline allows three runs per wait, twice the usual turnaround, an
   assert.equal(softDeadline(0, 1000, 0, 1), 3000);
   assert.equal(softDeadline(0, 1000, 4, 2), 9000, 'two leases wait ahead');
   assert.equal(softDeadline(0, 100, 0, 1, 2500), 5000, 'usual turnaround');
+  assert.equal(
+    softDeadline(0, 100, 0, 1, 2500, 3000),
+    3000,
+    'capped at the timeout',
+  );
 });
 
-test('turnaround is a moving average per volunteer, forgotten with it', () => {
+test('turnaround is a moving average per job and volunteer, forgotten with either', () => {
   const timing = new TaskTiming();
-  assert.equal(timing.turnaroundMs('v'), null);
-  timing.observeTurnaround('v', 1000);
-  timing.observeTurnaround('v', 2000);
-  assert.equal(timing.turnaroundMs('v'), 1200);
+  assert.equal(timing.turnaroundMs('j', 'v'), null);
+  timing.observeTurnaround('j', 'v', 1000);
+  timing.observeTurnaround('j', 'v', 2000);
+  assert.equal(timing.turnaroundMs('j', 'v'), 1200);
+  assert.equal(
+    timing.turnaroundMs('k', 'v'),
+    null,
+    'another job starts afresh',
+  );
+  timing.observeTurnaround('k', 'v', 10);
   timing.forgetVolunteer('v');
-  assert.equal(timing.turnaroundMs('v'), null);
+  assert.equal(timing.turnaroundMs('j', 'v'), null);
+  timing.observeTurnaround('k', 'v', 10);
+  timing.forgetJob('k');
+  assert.equal(timing.turnaroundMs('k', 'v'), null);
 });
 
 test('a volunteer whose results always come back late is not backed up for it; a silent lease still is', () => {

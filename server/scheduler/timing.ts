@@ -19,7 +19,8 @@ export class TaskTiming {
     { meanMs: number; samples: number }
   >();
   private readonly speed = new Map<string, number>();
-  private readonly turnaround = new Map<string, number>();
+  /** Per job, per volunteer: tasks of one job queue and rest alike, another job's may not. */
+  private readonly turnaround = new Map<string, Map<string, number>>();
 
   observe(jobId: string, volunteerId: string, elapsedMs: number): void {
     if (!(elapsedMs >= 0)) return;
@@ -37,19 +38,21 @@ export class TaskTiming {
     job.samples++;
   }
 
-  /** A lease of this volunteer's came back `ms` after it was issued. */
-  observeTurnaround(volunteerId: string, ms: number): void {
+  /** A lease of this job came back from this volunteer `ms` after it was issued. */
+  observeTurnaround(jobId: string, volunteerId: string, ms: number): void {
     if (!(ms >= 0)) return;
-    const before = this.turnaround.get(volunteerId);
-    this.turnaround.set(
+    let job = this.turnaround.get(jobId);
+    if (!job) this.turnaround.set(jobId, (job = new Map()));
+    const before = job.get(volunteerId);
+    job.set(
       volunteerId,
       before === undefined ? ms : before + WEIGHT * (ms - before),
     );
   }
 
-  /** The volunteer's usual time from lease to result; null without history. */
-  turnaroundMs(volunteerId: string): number | null {
-    return this.turnaround.get(volunteerId) ?? null;
+  /** The volunteer's usual time from lease to result on this job; null without history. */
+  turnaroundMs(jobId: string, volunteerId: string): number | null {
+    return this.turnaround.get(jobId)?.get(volunteerId) ?? null;
   }
 
   /** Expected run time of one task of the job on this volunteer; null without history. */
@@ -61,18 +64,21 @@ export class TaskTiming {
 
   forgetJob(jobId: string): void {
     this.jobs.delete(jobId);
+    this.turnaround.delete(jobId);
   }
 
   forgetVolunteer(volunteerId: string): void {
     this.speed.delete(volunteerId);
-    this.turnaround.delete(volunteerId);
+    for (const job of this.turnaround.values()) job.delete(volunteerId);
   }
 }
 
 /**
  * The soft deadline of a lease: three times what it should take, counting
  * the leases ahead of it in the volunteer's queue, at least twice the
- * volunteer's usual turnaround, and at least a second.
+ * volunteer's usual turnaround (but no more than the task's timeout, so a
+ * volunteer cannot raise its own floor for ever by answering late), and at
+ * least a second.
  */
 export function softDeadline(
   now: number,
@@ -80,9 +86,9 @@ export function softDeadline(
   queuedAhead: number,
   slots: number,
   usualTurnaroundMs: number | null = null,
+  timeoutMs = Infinity,
 ): number {
   const waits = 1 + Math.floor(queuedAhead / Math.max(1, slots));
-  return (
-    now + Math.max(1000, 3 * expectedMs * waits, 2 * (usualTurnaroundMs ?? 0))
-  );
+  const floor = Math.min(2 * (usualTurnaroundMs ?? 0), timeoutMs);
+  return now + Math.max(1000, 3 * expectedMs * waits, floor);
 }
