@@ -40,9 +40,29 @@ function open(): Promise<IDBDatabase> {
 /** A CheckpointStore on IndexedDB, or null where IndexedDB is unavailable. */
 export function indexedDbCheckpoints(): CheckpointStore | null {
   if (typeof indexedDB === 'undefined') return null;
+  // Keys present, read once at open; other tabs of this origin (which may
+  // hold the same volunteer token) announce theirs on a BroadcastChannel.
+  // Without the list (prune failed), every load asks IndexedDB.
   const keys = new Set<string>();
+  let listed = true;
+  const channel =
+    typeof BroadcastChannel === 'undefined'
+      ? null
+      : new BroadcastChannel(`${DB_NAME}.checkpoints`);
+  channel?.addEventListener('message', (event: MessageEvent) => {
+    const { add, remove } = (event.data ?? {}) as {
+      add?: string;
+      remove?: string;
+    };
+    if (typeof add === 'string') keys.add(add);
+    if (typeof remove === 'string') keys.delete(remove);
+  });
   const db = open().then(async (conn) => {
-    for (const key of await prune(conn).catch(() => [])) keys.add(key);
+    try {
+      for (const key of await prune(conn)) keys.add(key);
+    } catch {
+      listed = false;
+    }
     return conn;
   });
   const store = async (mode: IDBTransactionMode) =>
@@ -50,7 +70,7 @@ export function indexedDbCheckpoints(): CheckpointStore | null {
   return {
     async load(lease) {
       await db;
-      if (!keys.has(keyOf(lease))) return undefined;
+      if (listed && !keys.has(keyOf(lease))) return undefined;
       const entry = (await request(
         (await store('readonly')).get(keyOf(lease)),
       )) as Entry | undefined;
@@ -58,15 +78,18 @@ export function indexedDbCheckpoints(): CheckpointStore | null {
     },
     save(lease, state) {
       const entry: Entry = { key: keyOf(lease), state, savedAt: Date.now() };
+      if (!keys.has(entry.key)) channel?.postMessage({ add: entry.key });
       keys.add(entry.key);
       void store('readwrite')
         .then((s) => s.put(entry))
         .catch(() => {});
     },
     clear(lease) {
-      if (!keys.delete(keyOf(lease))) return;
+      const key = keyOf(lease);
+      if (listed && !keys.delete(key)) return;
+      channel?.postMessage({ remove: key });
       void store('readwrite')
-        .then((s) => s.delete(keyOf(lease)))
+        .then((s) => s.delete(key))
         .catch(() => {});
     },
   };
