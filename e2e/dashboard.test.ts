@@ -98,7 +98,7 @@ describe('requester dashboard against a real coordinator', () => {
   });
 
   test(
-    'a requester uploads code and JSON Lines files, watches the job finish live, and downloads results that match a local run',
+    'upload code and JSON Lines, watch it live, download results as run locally',
     bounded,
     async () => {
       const inputs = Array.from({ length: 60 }, (_, n) => ({ n }));

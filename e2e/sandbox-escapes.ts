@@ -31,7 +31,8 @@ export function networkAttempts(
     fetch: attempt(`await fetch('${probe}/fetch'); return 'reached';`),
     XMLHttpRequest: attempt(
       viaEvents(
-        `(() => { const x = new XMLHttpRequest(); x.open('GET', '${probe}/xhr'); x.send(); return x; })()`,
+        `(() => { const x = new XMLHttpRequest(); ` +
+          `x.open('GET', '${probe}/xhr'); x.send(); return x; })()`,
         'onload',
         'onerror',
       ),
@@ -57,7 +58,8 @@ export function networkAttempts(
       `await import('/probe/import-root.js'); return 'reached';`,
     ),
     "import() resolved against the worker's own location": attempt(
-      `await import(new URL('/probe/import-location.js', self.location.href).href); return 'reached';`,
+      "await import(new URL('/probe/import-location.js', self.location.href).href); " +
+        "return 'reached';",
     ),
     'import() from another origin': attempt(
       `await import('http://localhost:${port}/probe/import-cross-origin.js'); return 'reached';`,

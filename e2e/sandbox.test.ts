@@ -118,7 +118,9 @@ describe('sandbox worker pool in Chromium', () => {
         'importScripts',
         'WebTransport',
       ];
-      const code = `export default () => ${JSON.stringify(names)}.filter((n) => typeof globalThis[n] !== 'undefined');`;
+      const code =
+        `export default () => ${JSON.stringify(names)}` +
+        ".filter((n) => typeof globalThis[n] !== 'undefined');";
       const { outcome } = await runJob(code);
       assert.deepEqual(outcome.output, []);
     },

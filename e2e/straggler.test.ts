@@ -100,7 +100,8 @@ test(
     );
     const overtaken = server.store.db
       .prepare(
-        "SELECT count(*) AS n FROM replicas WHERE job_id = ? AND volunteer_id = ? AND state = 'cancelled'",
+        'SELECT count(*) AS n FROM replicas WHERE job_id = ? AND volunteer_id = ? AND state = ' +
+          "'cancelled'",
       )
       .get(job.id, volunteerId) as { n: number };
     assert.ok(

@@ -141,7 +141,8 @@ test(
     await allCorrect(client, job.id, n);
     const { count } = server.store.db
       .prepare(
-        "SELECT count(*) AS count FROM replicas WHERE job_id = ? AND task_idx >= ? AND state = 'returned'",
+        'SELECT count(*) AS count FROM replicas WHERE job_id = ? AND task_idx >= ? AND state = ' +
+          "'returned'",
       )
       .get(job.id, n / 2) as { count: number };
     assert.ok(

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
     onFatal: () => process.exit(70),
   });
   await app.listen({ port: config.port, host: config.host });
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}`;
+  const address = app.server.address();
+  const port =
+    address && typeof address === 'object' ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
   app.log.info(
     {
       url,
@@ -32,7 +36,8 @@ async function main(): Promise<void> {
   );
   if (generatedAdminKey) {
     process.stdout.write(
-      `\n  Admin API key (shown once; keep it, or set TABGRID_ADMIN_KEY):\n\n    ${generatedAdminKey}\n\n`,
+      '\n  Admin API key (shown once; keep it, or set TABGRID_ADMIN_KEY):\n\n' +
+        `    ${generatedAdminKey}\n\n`,
     );
   } else if (!config.adminKey) {
     app.log.info(

@@ -104,7 +104,9 @@ export const ERRORS = {
   LEASE_UNKNOWN: {
     status: 409,
     fatal: false,
-    doc: 'a result or progress names a lease this volunteer does not hold (ended, expired or never issued)',
+    doc:
+      'a result or progress names a lease this volunteer does not hold ' +
+      '(ended, expired or never issued)',
   },
   RESULT_TOO_LARGE: {
     status: 413,

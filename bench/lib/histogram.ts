@@ -14,7 +14,10 @@ export function readBuckets(text: string, name: string): Buckets {
   return buckets;
 }
 
-/** The smallest bucket bound under which a share `q` of the observations made between the scrapes fall. */
+/**
+ * The smallest bucket bound under which a share `q` of the observations made
+ * between the scrapes fall.
+ */
 export function quantileBound(
   before: Buckets,
   after: Buckets,

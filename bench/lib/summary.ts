@@ -38,7 +38,7 @@ export function summarize(
     assignP50Ms: num('5', 'p50Ms'),
     assignP99Ms: num('5', 'p99Ms'),
     assignP99WithIdleConnectionsMs: num('6', 'busyP99Ms'),
-    /** The coordinator's own histogram: the bucket bound its p99 falls under (frame handled → assign sent). */
+    /** The coordinator's histogram: the bucket its p99 falls under (frame handled to assign). */
     coordinatorAssignP99AtMostMs: (() => {
       const c = results['5']?.data.coordinator as
         { p99AtMostMs?: number } | undefined;

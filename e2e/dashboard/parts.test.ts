@@ -16,7 +16,8 @@ import { fieldFor } from '../../web/src/dashboard/spec-form.ts';
 describe('dashboard parts', () => {
   test('an event split across chunks, anywhere, is read whole and once', () => {
     const text =
-      ': still here\n\nevent: snapshot\ndata: {"a":1}\n\r\nevent: snapshot\r\ndata: {"b":\ndata: 2}\n\n';
+      ': still here\n\nevent: snapshot\ndata: {"a":1}\n\r\n' +
+      'event: snapshot\r\ndata: {"b":\ndata: 2}\n\n';
     for (let cut = 0; cut <= text.length; cut++) {
       const parser = new EventParser();
       const events = [

@@ -75,7 +75,7 @@ const lines = (text: string) => text.split('\n').filter(Boolean);
 const noStackTrace = (text: string) =>
   assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
 
-test('run pipes inputs from stdin to outputs on stdout, in order, equal to a local run', async (t) => {
+test('run pipes stdin inputs to stdout outputs, in order, as run locally', async (t) => {
   const { tabgrid, file } = await fleet(t);
   const jobPath = file(
     'words.mjs',
@@ -101,7 +101,7 @@ test('run pipes inputs from stdin to outputs on stdout, in order, equal to a loc
   );
 });
 
-test('a job whose code throws for some inputs exits non-zero and names the failing tasks', async (t) => {
+test('a job throwing for some inputs exits non-zero naming the failed tasks', async (t) => {
   const { tabgrid, file } = await fleet(t);
   const jobPath = file(
     'picky.mjs',
@@ -157,11 +157,12 @@ test('keys create makes a key that works, and keys revoke stops it', async (t) =
   );
 });
 
-test('submit --range --wait prints the job id, whose status and results then read back', async (t) => {
+test('submit --range --wait prints the job id; status and results read back', async (t) => {
   const { tabgrid, file } = await fleet(t);
   const jobPath = file(
     'sum.mjs',
-    'export default ({ start, end }) => { let s = 0; for (let i = start; i < end; i++) s += i; return s; };',
+    'export default ({ start, end }) => { let s = 0; for (let i = start; i < end; i++) s += i; ' +
+      'return s; };',
   );
   const submitted = await tabgrid([
     'submit',
@@ -232,7 +233,8 @@ test('run prints the reduced value of a job with a reduce export', async (t) => 
   const { tabgrid, file } = await fleet(t);
   const jobPath = file(
     'sum.mjs',
-    'export default async (n) => n * 2;\nexport async function reduce(xs) { return xs.reduce((a, b) => a + b, 0); }',
+    'export default async (n) => n * 2;\nexport async function reduce(xs) { return xs.reduce((a, ' +
+      'b) => a + b, 0); }',
   );
   const inputs = Array.from({ length: 30 }, (_, i) => i);
   const ran = await tabgrid(['run', jobPath], {

@@ -52,7 +52,7 @@ test('a job with inline inputs finishes and its results come back in index order
   );
 });
 
-test('inputs streamed from an async generator become tasks, with progress until done', async (t) => {
+test('inputs from an async generator become tasks, with progress to the end', async (t) => {
   const { client } = await fleet(t);
   const count = 500;
   async function* inputs() {

@@ -19,7 +19,7 @@ async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-test('lines split across chunks, and a multi-byte character split too, come out whole', async () => {
+test('lines and multi-byte characters split across chunks come out whole', async () => {
   const euro = new TextEncoder().encode('"€"\n');
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

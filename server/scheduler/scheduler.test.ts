@@ -192,7 +192,7 @@ test('a lease past its deadline expires and is re-issued', () => {
   assert.equal(scheduler.fill('b').length, 1);
 });
 
-test('at the tail an idle volunteer backs up a lease once it is old enough, told when to look', () => {
+test('at the tail an idle volunteer backs up a lease once due, told when', () => {
   let now = 0;
   const { source, scheduler } = setup({ now: () => now });
   source.add('j', [1]);
@@ -366,7 +366,7 @@ test('banning a volunteer takes its results out of the tasks still in play', () 
   );
 });
 
-test('a disconnect holds only started leases for the reconnect grace; the rest go back at once', () => {
+test('a disconnect holds only started leases for the grace; the rest go back', () => {
   let now = 0;
   const source = new MemorySource();
   source.add('j', [1, 1]);

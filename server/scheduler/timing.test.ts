@@ -72,7 +72,7 @@ test('turnaround is a moving average per job and volunteer, forgotten with eithe
   assert.equal(timing.turnaroundMs('k', 'v'), null);
 });
 
-test('a volunteer whose results always come back late is not backed up for it; a silent lease still is', () => {
+test('a volunteer always late is not backed up for it; a silent lease is', () => {
   let now = 0;
   const scheduler = new Scheduler({
     source: source(100),

@@ -21,7 +21,9 @@ test('the events stream shows a job progressing live and ends when it is done', 
   const client = api(server.url, ADMIN_KEY);
   const created = await client.post('/api/jobs', {
     name: 'live',
-    code: 'export default async (n) => { const t = Date.now(); while (Date.now() - t < 20) {} return n; };',
+    code:
+      'export default async (n) => { const t = Date.now(); while (Date.now() - t < 20) {} return ' +
+      'n; };',
     inputs: Array.from({ length: 60 }, (_, i) => i),
     quorum: 1,
   });

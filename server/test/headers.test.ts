@@ -10,7 +10,7 @@ const PAGE_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-test('pages carry a CSP and the usual security headers; the sandbox forbids the network', async (t) => {
+test('pages carry a CSP and security headers; the sandbox forbids the network', async (t) => {
   if (!existsSync('web/dist/index.html'))
     return t.skip('web/dist is not built');
   const server = await startServer();

@@ -141,7 +141,7 @@ test('a cancelled job stops its leases and keeps what had settled', async (t) =>
   v.close();
 });
 
-test("a crashed worker is the volunteer's failure: the replica is re-issued, not counted", async (t) => {
+test("a crashed worker is the volunteer's failure: re-issued, not counted", async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const client = api(server.url, ADMIN_KEY);
@@ -204,7 +204,8 @@ test('a straggler does not hold up the end of a job: idle volunteers overtake it
   const stragglerId = straggler.client.volunteerId;
   const overtaken = server.store.db
     .prepare(
-      "SELECT count(*) AS n FROM replicas WHERE job_id = ? AND volunteer_id = ? AND state = 'cancelled'",
+      'SELECT count(*) AS n FROM replicas WHERE job_id = ? AND volunteer_id = ? AND state = ' +
+        "'cancelled'",
     )
     .get(job.id, stragglerId) as { n: number };
   assert.ok(

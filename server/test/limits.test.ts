@@ -106,7 +106,7 @@ test('the README configuration table lists every setting with its variable and d
   );
 });
 
-test('a result over maxResultBytes is refused with RESULT_TOO_LARGE and settles as an error', async (t) => {
+test('a result over maxResultBytes is RESULT_TOO_LARGE and settles as an error', async (t) => {
   const server = await startServer({ argv: ['--max-result-bytes', '100'] });
   t.after(() => server.close());
   const client = api(server.url, ADMIN_KEY);
@@ -137,7 +137,7 @@ test('a result over maxResultBytes is refused with RESULT_TOO_LARGE and settles 
   v.close();
 });
 
-test('requests over maxRequestsPerSecond are 429s for that key only, logged once when they start', async (t) => {
+test('requests over maxRequestsPerSecond are 429s for that key, logged once', async (t) => {
   const lines: { level: number; limit?: string }[] = [];
   const server = await startServer({
     argv: ['--max-requests-per-second', '5'],
@@ -171,7 +171,7 @@ test('requests over maxRequestsPerSecond are 429s for that key only, logged once
   );
 });
 
-test('a frame allowance too small for one results frame is refused at start, naming the flag', () => {
+test('a frame allowance too small for a results frame is refused at start', () => {
   assert.throws(
     () => loadConfig(['--max-frames-per-second', '10'], {}),
     /--max-frames-per-second \(TABGRID_MAX_FRAMES_PER_SECOND\) must be at least 20, got 10/,

@@ -5,7 +5,7 @@ import { startNodeVolunteer } from '../volunteer/node-volunteer.ts';
 import { RawVolunteer } from './raw-volunteer.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 
-test('frames that break the protocol get their error code, and others keep being served', async (t) => {
+test('frames that break the protocol get their code; others are still served', async (t) => {
   const server = await startServer({ argv: ['--max-frame-bytes', '4096'] });
   t.after(() => server.close());
   const honest = startNodeVolunteer({ url: server.url, slots: 2 });
@@ -59,7 +59,7 @@ test('frames that break the protocol get their error code, and others keep being
   assert.equal(job.state, 'done', 'the honest volunteer still works');
 });
 
-test('a result for a lease the sender does not hold is refused without closing the socket', async (t) => {
+test('a result for a lease not held is refused; the socket stays open', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const client = api(server.url, ADMIN_KEY);
@@ -101,7 +101,7 @@ test('a result for a lease the sender does not hold is refused without closing t
   thief.close();
 });
 
-test('results sent together in one frame are each recorded and acked; a stranger lease among them is refused alone', async (t) => {
+test('each result of a results frame is acked; a stranger lease is refused alone', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const client = api(server.url, ADMIN_KEY);
@@ -203,7 +203,7 @@ test('code is sent once per job per connection, before the first assignment', as
   v.close();
 });
 
-test('a socket that stops answering pings is closed and its lease re-issued; one that answers stays', async (t) => {
+test('a socket silent to pings is closed, its lease re-issued; others stay', async (t) => {
   const server = await startServer({ argv: ['--ping-interval-ms', '200'] });
   t.after(() => server.close());
   const client = api(server.url, ADMIN_KEY);

@@ -11,7 +11,7 @@ export class RawVolunteer {
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
 
-  /** `options` go to the ws client, e.g. `localAddress` to connect from another loopback address. */
+  /** `options` go to the ws client, e.g. `localAddress` to connect from another loopback. */
   constructor(url: string, options: WebSocket.ClientOptions = {}) {
     this.socket = new WebSocket(url.replace(/^http/, 'ws') + '/ws', options);
     this.socket.on('message', (data) => {

@@ -15,7 +15,7 @@ export async function reduce(outputs) {
   return outputs.reduce((a, b) => a + b, 0);
 }`;
 
-test('a job with a reduce export returns one verified value, reduced in a tree of batches', async (t) => {
+test('a reduce export returns one verified value, reduced in a tree of batches', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const volunteers = [1, 2, 3].map(() =>
@@ -51,7 +51,8 @@ test('a job with a reduce export returns one verified value, reduced in a tree o
   assert.equal(lines.length, n, 'the download holds the map outputs only');
   const reduceReplicas = server.store.db
     .prepare(
-      "SELECT count(*) AS n FROM replicas WHERE job_id = ? AND task_idx >= ? AND verdict = 'agreed'",
+      'SELECT count(*) AS n FROM replicas WHERE job_id = ? AND task_idx >= ? AND verdict = ' +
+        "'agreed'",
     )
     .get(job.id, 2 ** 40) as { n: number };
   assert.ok(

@@ -60,7 +60,7 @@ const BAD_FIELDS: [Record<string, unknown>, string][] = [
   [{ canaries: Array(1001).fill({ input: 1, output: 1 }) }, 'canaries'],
 ];
 
-test('every spec field with a wrong type or an out-of-range value is a 400 naming it', async (t) => {
+test('every spec field of wrong type or out of range is a 400 naming it', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const client = api(server.url, ADMIN_KEY);
@@ -125,7 +125,7 @@ async function uploadJob(client: ReturnType<typeof api>) {
   return created.body.id as string;
 }
 
-test('a broken line past the first batch of an upload is a 400 with its line, and nothing stays', async (t) => {
+test('a broken line past the first batch of an upload is a 400; nothing stays', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const client = api(server.url, ADMIN_KEY);
@@ -160,7 +160,7 @@ test('a broken line past the first batch of an upload is a 400 with its line, an
   }
 });
 
-test('an upload over the upload limit, or with an input over the input limit, is a 413', async (t) => {
+test('an upload, or an input in it, over its limit is a 413', async (t) => {
   const server = await startServer({
     argv: ['--max-upload-bytes', '10000', '--max-input-bytes', '20'],
   });
@@ -183,7 +183,7 @@ test('an upload over the upload limit, or with an input over the input limit, is
   assert.equal(wide.body.line, 3);
 });
 
-test('malformed Authorization headers are 401s, and another requester cannot upload to a job', async (t) => {
+test('malformed Authorization is a 401; others cannot upload to a job', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const admin = api(server.url, ADMIN_KEY);

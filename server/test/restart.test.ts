@@ -50,7 +50,7 @@ function settledRows(db: string): Map<number, number> {
   return new Map(rows.map((r) => [r.idx, r.settled_at]));
 }
 
-test('a coordinator killed with SIGKILL mid-job finishes after restart, re-running no settled task', async (t) => {
+test('a coordinator SIGKILLed mid-job finishes after restart, re-running none', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tabgrid-restart-'));
   const db = join(dir, 'tabgrid.db');
   const port = await freePort();
@@ -72,7 +72,9 @@ test('a coordinator killed with SIGKILL mid-job finishes after restart, re-runni
   const n = 300;
   const created = await client.post('/api/jobs', {
     name: 'survives',
-    code: 'export default async (n) => { const t = Date.now(); while (Date.now() - t < 8) {} return n * 3; };',
+    code:
+      'export default async (n) => { const t = Date.now(); while (Date.now() - t < 8) {} return ' +
+      'n * 3; };',
     inputs: Array.from({ length: n }, (_, i) => i),
   });
   await until(async () => {

@@ -11,7 +11,7 @@ import { startNodeVolunteer } from '../volunteer/node-volunteer.ts';
 
 const square = `export default async (n) => n * n;`;
 
-test('a job splits, runs on several Node volunteers, and its results download in order', async (t) => {
+test('a job splits, runs on Node volunteers, and downloads in order', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const volunteers = [1, 2, 3].map(() =>

@@ -14,7 +14,8 @@ import {
 } from '../volunteer/node-volunteer.ts';
 
 const triple =
-  'export default async (n) => { const t = Date.now(); while (Date.now() - t < 3) {} return n * 3; };';
+  'export default async (n) => { const t = Date.now(); while (Date.now() - t < 3) {} return n * ' +
+  '3; };';
 
 /**
  * Honest volunteers, then bad ones, each joined before this resolves: a job
@@ -96,7 +97,7 @@ test('colluders who agree on the same wrong output are caught, banned, and undon
   assert.equal(honest.size, 2, 'no honest volunteer was banned');
 });
 
-test('with a fifth of volunteers returning random wrong outputs, every output is right', async (t) => {
+test('with a fifth of volunteers returning random outputs, all are right', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   await fleet(server.url, 8, 2, () => Math.random(), t);
@@ -121,7 +122,7 @@ test('with a fifth of volunteers returning random wrong outputs, every output is
   );
 });
 
-test('adaptive verification: once credibility is earned, tasks settle on about one replica', async (t) => {
+test('adaptive: once credibility is earned, tasks settle on about one replica', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   await fleet(server.url, 4, 0, (o) => o, t);
@@ -141,7 +142,8 @@ test('adaptive verification: once credibility is earned, tasks settle on about o
   await checkAllCorrect(client, job.id, n);
   const { count } = server.store.db
     .prepare(
-      "SELECT count(*) AS count FROM replicas WHERE job_id = ? AND task_idx >= ? AND state = 'returned'",
+      'SELECT count(*) AS count FROM replicas WHERE job_id = ? AND task_idx >= ? AND state = ' +
+        "'returned'",
     )
     .get(job.id, n / 2) as { count: number };
   const perTask = count / (n / 2);

@@ -49,7 +49,7 @@ test('a disagreeing replica triggers an extra replica and the majority wins', as
   honest.close();
 });
 
-test('a task whose replicas never agree fails after maxReplicas with every result kept', async (t) => {
+test('replicas that never agree fail after maxReplicas, every result kept', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
   const volunteers = [1, 2, 3].map(() =>
@@ -89,7 +89,9 @@ test('a deterministic error settles as an error, not a retry loop', async (t) =>
   const client = api(server.url, ADMIN_KEY);
   const created = await client.post('/api/jobs', {
     name: 'throws on odd',
-    code: 'export default async (n) => { if (n % 2) throw new Error("odd input " + n); return n; };',
+    code:
+      'export default async (n) => { ' +
+      'if (n % 2) throw new Error("odd input " + n); return n; };',
     inputs: [0, 1, 2, 3],
   });
   const job = await waitForJob(client, created.body.id);
@@ -120,7 +122,10 @@ test('ctx.random is seeded per task, so Monte-Carlo replicas agree', async (t) =
     name: 'pi',
     code: `export default async (n, ctx) => {
       let hits = 0;
-      for (let i = 0; i < n; i++) { const x = ctx.random(), y = ctx.random(); if (x * x + y * y < 1) hits++; }
+      for (let i = 0; i < n; i++) {
+        const x = ctx.random(), y = ctx.random();
+        if (x * x + y * y < 1) hits++;
+      }
       return hits;
     };`,
     inputs: [1000, 1000, 1000],

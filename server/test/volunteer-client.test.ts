@@ -55,7 +55,7 @@ async function fakeCoordinator(
   return { url: `ws://127.0.0.1:${port}`, frames, peer };
 }
 
-test('results that finish in one turn leave in one results frame; a lone one as result', async (t) => {
+test('results of one turn share a results frame; a lone one goes as result', async (t) => {
   const { url, frames, peer } = await fakeCoordinator(t, [
     lease(1, 1),
     lease(2, 2),
@@ -107,7 +107,7 @@ test('results that finish in one turn leave in one results frame; a lone one as 
   assert.equal(lone.output, 40);
 });
 
-test('results that finish together are split into frames small enough for any server', async (t) => {
+test('results that finish together are split into frames any server takes', async (t) => {
   const tiny = Array.from({ length: 100 }, (_, i) => lease(i + 1, i));
   const big = [101, 102, 103].map((id) => lease(id, 'x'));
   const { url, frames } = await fakeCoordinator(t, [...tiny, ...big]);

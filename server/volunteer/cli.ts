@@ -22,7 +22,8 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run volunteer -- [--url URL] [--slots N]\nRuns trusted job code in worker threads.\n',
+    'usage: npm run volunteer -- [--url URL] [--slots N]\n' +
+      'Runs trusted job code in worker threads.\n',
   );
   process.exit(0);
 }
@@ -37,7 +38,9 @@ const volunteer = startNodeVolunteer({ url: values.url, slots });
 let done = 0;
 const show = () =>
   process.stderr.write(
-    `\rvolunteer ${volunteer.client.volunteerId ?? '…'} ${volunteer.client.state}, ${done} tasks done, ${volunteer.client.active.length} running   `,
+    `\rvolunteer ${volunteer.client.volunteerId ?? '…'} ` +
+      `${volunteer.client.state}, ${done} tasks done, ` +
+      `${volunteer.client.active.length} running   `,
   );
 volunteer.client.on('task:done', () => done++);
 volunteer.client.on('state', show);
