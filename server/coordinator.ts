@@ -12,7 +12,7 @@ import type { JobParams, JobRow } from './store/jobs.ts';
 import type { LeaseRecord, ResultRecord } from './scheduler/types.ts';
 import type { SchedulerEvents } from './scheduler/scheduler.ts';
 import type { VolunteerSession } from './ws/session.ts';
-import { Emitter } from './scheduler/emitter.ts';
+import { Emitter } from '../shared/emitter.ts';
 import { TrustRecords } from './trust.ts';
 import { backtrack } from './backtrack.ts';
 import {

@@ -18,16 +18,8 @@ import {
   type ServerMessage,
 } from './protocol.ts';
 import { ERRORS } from './errors.ts';
-import { utf8Length } from './limits.ts';
-
-/**
- * At most this many results share a frame: each costs one frame of the
- * server's per-socket allowance (5 × maxFramesPerSecond at a burst), so a
- * batch must stay well under any sane setting of it.
- */
-const RESULTS_PER_FRAME = 64;
-/** And at most this many bytes of results, far under the server's maxFrameBytes. */
-const RESULTS_FRAME_BYTES = 64 * 1024;
+import { resultFrames } from './result-frames.ts';
+import { Emitter } from './emitter.ts';
 
 export type {
   CheckpointStore,
@@ -47,14 +39,12 @@ import type {
   VolunteerClientOptions,
 } from './volunteer-types.ts';
 
-type Listener<T> = (value: T) => void;
-
 interface Running {
   lease: Lease;
   lastProgressAt: number;
 }
 
-export class VolunteerClient {
+export class VolunteerClient extends Emitter<ClientEvents> {
   private readonly options: VolunteerClientOptions;
   private socket: SocketLike | null = null;
   private stateValue: ClientState = 'idle';
@@ -69,13 +59,10 @@ export class VolunteerClient {
   private resting = 0;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly listeners = new Map<
-    keyof ClientEvents,
-    Set<Listener<never>>
-  >();
   volunteerId: string | null = null;
 
   constructor(options: VolunteerClientOptions) {
+    super();
     this.options = options;
     this.slots = options.slots;
     this.cpuShare = clampShare(options.cpuShare ?? 1);
@@ -94,16 +81,6 @@ export class VolunteerClient {
   /** The job a lease belongs to, as the server described it. */
   jobOf(jobId: string): CodeMessage | undefined {
     return this.jobs.get(jobId);
-  }
-
-  on<K extends keyof ClientEvents>(
-    event: K,
-    listener: Listener<ClientEvents[K]>,
-  ): () => void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
   }
 
   start(): void {
@@ -355,40 +332,14 @@ export class VolunteerClient {
     queueMicrotask(() => this.flushResults());
   }
 
-  /**
-   * Sends the queued results in frames of at most RESULTS_PER_FRAME results
-   * and RESULTS_FRAME_BYTES: a frame over the server's maxFrameBytes would
-   * close the socket, and one result too big to share goes alone, as before.
-   */
+  /** Sends the queued results, in as few frames as result-frames.ts allows. */
   private flushResults(): void {
     const items = this.pendingResults;
     if (items.length === 0) return;
     this.pendingResults = [];
     const socket = this.socket;
     if (!socket || socket.readyState !== 1) return;
-    const sendFrame = (chunk: string[]) =>
-      socket.send(
-        chunk.length === 1
-          ? `{"type":"result",${chunk[0]!.slice(1)}`
-          : `{"type":"results","results":[${chunk.join(',')}]}`,
-      );
-    let chunk: string[] = [];
-    let bytes = 0;
-    for (const item of items) {
-      const size = utf8Length(item) + 1;
-      if (
-        chunk.length > 0 &&
-        (chunk.length >= RESULTS_PER_FRAME ||
-          bytes + size > RESULTS_FRAME_BYTES)
-      ) {
-        sendFrame(chunk);
-        chunk = [];
-        bytes = 0;
-      }
-      chunk.push(item);
-      bytes += size;
-    }
-    sendFrame(chunk);
+    for (const frame of resultFrames(items)) socket.send(frame);
   }
 
   private dropWork(): void {
@@ -424,15 +375,6 @@ export class VolunteerClient {
     if (this.stateValue === state) return;
     this.stateValue = state;
     this.emit('state', state);
-  }
-
-  private emit<K extends keyof ClientEvents>(
-    event: K,
-    value: ClientEvents[K],
-  ): void {
-    for (const listener of this.listeners.get(event) ?? []) {
-      (listener as Listener<ClientEvents[K]>)(value);
-    }
   }
 }
 

@@ -14,6 +14,7 @@
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import { LatencySamples } from './samples.ts';
+import { resultFrames } from '../../shared/result-frames.ts';
 
 export interface VolunteersCommand {
   url: string;
@@ -121,11 +122,7 @@ class Volunteer {
       (a) =>
         `{"leaseId":${a.leaseId},"output":${JSON.stringify(a.output)},"elapsedMs":0}`,
     );
-    this.socket.send(
-      items.length === 1
-        ? `{"type":"result",${items[0]!.slice(1)}`
-        : `{"type":"results","results":[${items.join(',')}]}`,
-    );
+    for (const frame of resultFrames(items)) this.socket.send(frame);
     const now = performance.now();
     for (let i = 0; i < items.length; i++) this.askedAt.push(now);
     this.fleet.results += items.length;

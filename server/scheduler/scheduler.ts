@@ -15,7 +15,7 @@
  * (checks.ts), backups (timing.ts) and the quorum rule (verify/) are applied
  * here as leases end.
  */
-import { Emitter } from './emitter.ts';
+import { Emitter } from '../../shared/emitter.ts';
 import {
   FairShare,
   bestJob,
