@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TabgridError } from '../../shared/errors.ts';
 import type { KeyQueries, KeyRow } from '../store/keys.ts';
+import { TokenBucket } from '../token-bucket.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -63,24 +64,18 @@ function authenticate(request: FastifyRequest, keys: KeyQueries): KeyRow {
 }
 
 interface Bucket {
-  tokens: number;
-  at: number;
+  tokens: TokenBucket;
   /** Requests refused since the last one let through. */
   refused: number;
 }
 
 function take(buckets: Map<string, Bucket>, id: string, rate: number): boolean {
-  const now = Date.now();
-  const burst = rate * 4;
-  const bucket = buckets.get(id) ?? { tokens: burst, at: now, refused: 0 };
-  bucket.tokens = Math.min(
-    burst,
-    bucket.tokens + ((now - bucket.at) * rate) / 1000,
-  );
-  bucket.at = now;
-  buckets.set(id, bucket);
-  if (bucket.tokens < 1) return false;
-  bucket.tokens--;
+  let bucket = buckets.get(id);
+  if (!bucket) {
+    bucket = { tokens: new TokenBucket(rate, 4), refused: 0 };
+    buckets.set(id, bucket);
+  }
+  if (!bucket.tokens.take()) return false;
   bucket.refused = 0;
   return true;
 }

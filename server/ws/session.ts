@@ -6,7 +6,6 @@
  * event-loop tick. Any frame that breaks the protocol gets an `error` frame
  * with its code, and fatal codes close the socket; nothing else is touched.
  */
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ERRORS, type ErrorCode } from '../../shared/errors.ts';
@@ -21,6 +20,8 @@ import {
 import type { Limits } from '../../shared/limits.ts';
 import { assignFrame, normaliseResult } from './frames.ts';
 import type { Coordinator } from '../coordinator.ts';
+import { TokenBucket } from '../token-bucket.ts';
+import { corkForThisTick } from './cork.ts';
 import type { LeaseRecord } from '../scheduler/types.ts';
 
 /** Shortest gap between two `credit` frames to one volunteer. */
@@ -52,9 +53,7 @@ export class VolunteerSession {
   private creditChanged = false;
   private creditSentAtMs = -Infinity;
   private creditTimer: ReturnType<typeof setTimeout> | null = null;
-  private corked = false;
-  private frameBudget: number;
-  private budgetAt = Date.now();
+  private readonly frames: TokenBucket;
   readonly connectedAt = Date.now();
   agent: string | null = null;
   tasksReturned = 0;
@@ -63,7 +62,7 @@ export class VolunteerSession {
     this.socket = socket;
     this.deps = deps;
     this.log = deps.log;
-    this.frameBudget = deps.limits.maxFramesPerSecond * 5;
+    this.frames = new TokenBucket(deps.limits.maxFramesPerSecond, 5);
     socket.on('message', (data, isBinary) =>
       this.receive(data as Buffer, isBinary),
     );
@@ -357,17 +356,8 @@ export class VolunteerSession {
 
   /** Spends `cost` frames of the socket's allowance; closes it with FLOOD when spent. */
   private takeFrameBudget(cost = 1): boolean {
-    const now = Date.now();
+    if (this.frames.take(cost)) return true;
     const rate = this.deps.limits.maxFramesPerSecond;
-    this.frameBudget = Math.min(
-      rate * 5,
-      this.frameBudget + ((now - this.budgetAt) * rate) / 1000,
-    );
-    this.budgetAt = now;
-    if (this.frameBudget >= cost) {
-      this.frameBudget -= cost;
-      return true;
-    }
     if (this.socket.readyState === this.socket.OPEN) {
       this.log.warn(
         {
@@ -389,25 +379,7 @@ export class VolunteerSession {
 
   private sendRaw(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.cork();
+    corkForThisTick(this.socket);
     this.socket.send(text);
-  }
-
-  /**
-   * Holds this tick's frames in the TCP socket's buffer and writes them in
-   * one `writev` when the tick ends: an ack, a credit and an assign sent
-   * together cost one system call, not three. `_socket` is ws's own field
-   * (ws is pinned); without it frames go out one write each, as before.
-   */
-  private cork(): void {
-    if (this.corked) return;
-    const raw = (this.socket as unknown as { _socket?: Duplex })._socket;
-    if (!raw) return;
-    this.corked = true;
-    raw.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      raw.uncork();
-    });
   }
 }
