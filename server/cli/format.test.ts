@@ -25,12 +25,14 @@ function view(
       replicas: 0,
       reissued: 0,
     },
-    // The bar never reads the parameters.
+    // The bar never reads the parameters or the trust figures.
     params: {} as JobView['params'],
     codeHash: 'x',
     createdAt: 0,
     startedAt: null,
     finishedAt: null,
+    reduce: null,
+    trust: {} as JobView['trust'],
   };
 }
 

@@ -231,17 +231,13 @@ function describeJob(view: JobView): string {
           ],
         ]
       : []),
-    ...(view.trust
-      ? [
-          [
-            'trust',
-            `${view.trust.verification}, ` +
-              `${view.trust.replicasPerSettled?.toFixed(2) ?? '-'} replicas per task, ` +
-              `${view.trust.volunteersBanned} volunteers banned, ` +
-              `error bound ${view.trust.errorBound?.toExponential(1) ?? '-'}`,
-          ],
-        ]
-      : []),
+    [
+      'trust',
+      `${view.trust.verification}, ` +
+        `${view.trust.replicasPerSettled?.toFixed(2) ?? '-'} replicas per task, ` +
+        `${view.trust.volunteersBanned} volunteers banned, ` +
+        `error bound ${view.trust.errorBound?.toExponential(1) ?? '-'}`,
+    ],
     ['created', when(view.createdAt)],
     ['started', when(view.startedAt)],
     ['finished', when(view.finishedAt)],

@@ -2,16 +2,12 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_KEY, startServer } from '../test/helpers.ts';
 import { startNodeVolunteer } from '../volunteer/node-volunteer.ts';
-import type { jobView } from '../http/views.ts';
 import {
   Client,
   TabgridApiError,
   type JobView,
   type ResultLine,
 } from './index.ts';
-
-/** Compile-time only: the client's JobView must accept what the server sends. */
-export type ViewInStep<T extends JobView = ReturnType<typeof jobView>> = T;
 
 const BOUND_MS = 60_000;
 const bound = () => ({ signal: AbortSignal.timeout(BOUND_MS) });

@@ -2,6 +2,12 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type {
+  CreatedKey,
+  KeyView,
+  VolunteerView,
+  WhoAmI,
+} from '../../shared/api-types.ts';
 import { TabgridError } from '../../shared/errors.ts';
 import { zodToError } from '../../shared/spec.ts';
 import type { Coordinator } from '../coordinator.ts';
@@ -19,7 +25,7 @@ export async function adminRoutes(
   app.get(
     '/api/whoami',
     { schema: { summary: 'The key making the request' } },
-    async (request) => {
+    async (request): Promise<WhoAmI> => {
       const { id, name, role } = request.key;
       return { id, name, role };
     },
@@ -34,20 +40,21 @@ export async function adminRoutes(
       if (!parsed.success) throw zodToError(parsed.error, ['name']);
       const key = store.keys.create(parsed.data.name, 'requester');
       request.log.info({ keyId: key.id, name: key.name }, 'api key created');
-      return reply.status(201).send({
+      const created: CreatedKey = {
         id: key.id,
         name: key.name,
         role: key.role,
         key: key.secret,
         createdAt: key.createdAt,
-      });
+      };
+      return reply.status(201).send(created);
     },
   );
 
   app.get(
     '/api/keys',
     { schema: { summary: 'List keys (admin)' } },
-    async (request) => {
+    async (request): Promise<{ keys: KeyView[] }> => {
       requireAdmin(request);
       return { keys: store.keys.list() };
     },
@@ -86,7 +93,7 @@ export async function adminRoutes(
       const leases = coordinator.scheduler.liveLeases();
       return {
         online: online.size,
-        volunteers: store.volunteers.recent(200).map((v) => {
+        volunteers: store.volunteers.recent(200).map((v): VolunteerView => {
           const s = online.get(v.id);
           return {
             id: v.id,

@@ -8,6 +8,7 @@
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import type { JobSnapshot } from '../../shared/api-types.ts';
 import { TabgridError } from '../../shared/errors.ts';
 import type { JobDeps } from '../jobs/submit.ts';
 import type { Throughput } from '../jobs/throughput.ts';
@@ -60,7 +61,7 @@ export async function eventsRoute(
             l.volunteerId,
             (volunteers.get(l.volunteerId) ?? 0) + 1,
           );
-        const snapshot = {
+        const snapshot: JobSnapshot = {
           job: view,
           throughput: throughput.of(id),
           volunteers: [...volunteers].map(([volunteerId, leased]) => ({

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { TaskDetail, TaskView } from '../../shared/api-types.ts';
 import { TabgridError } from '../../shared/errors.ts';
 import { specSchema } from '../../shared/spec.ts';
 import { submitJob, type JobDeps } from '../jobs/submit.ts';
@@ -179,7 +180,7 @@ export async function jobRoutes(
         tasks: (q.only === 'problem'
           ? store.tasks.problems(row.id, q.from, q.limit)
           : store.tasks.page(row.id, q.from, q.limit)
-        ).map((t) => ({
+        ).map((t): TaskView => ({
           ...taskView(t),
           leased: live.filter((l) => l.taskIndex === t.index).length,
         })),
@@ -195,7 +196,7 @@ export async function jobRoutes(
           'One task with every replica, its volunteer, result hash and verdict',
       },
     },
-    async (request) => {
+    async (request): Promise<TaskDetail> => {
       const row = ownJob(request);
       const index = Number((request.params as { index: string }).index);
       const task = Number.isInteger(index)

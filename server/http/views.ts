@@ -1,9 +1,19 @@
-/** The JSON shapes the REST API returns for jobs and tasks. */
+/** The JSON the REST API returns for jobs and tasks, as shared/api-types.ts declares it. */
+import type {
+  JobView,
+  ReplicaView,
+  TaskError,
+  TaskView,
+} from '../../shared/api-types.ts';
 import type { JobRow } from '../store/jobs.ts';
-import type { ReplicaView, TaskRow } from '../store/tasks.ts';
+import type { ReplicaView as ReplicaRow, TaskRow } from '../store/tasks.ts';
 import type { LeaseRecord } from '../scheduler/types.ts';
 
-export function jobView(row: JobRow, leased: number, bannedVolunteers = 0) {
+export function jobView(
+  row: JobRow,
+  leased: number,
+  bannedVolunteers = 0,
+): JobView {
   const ended = row.settled + row.failed;
   return {
     id: row.id,
@@ -50,20 +60,20 @@ export function jobView(row: JobRow, leased: number, bannedVolunteers = 0) {
   };
 }
 
-export function taskView(row: TaskRow) {
+export function taskView(row: TaskRow): TaskView {
   return {
     index: row.index,
     state: row.state,
     input: JSON.parse(row.input) as unknown,
     output:
       row.output === null ? undefined : (JSON.parse(row.output) as unknown),
-    error: row.error === null ? undefined : (JSON.parse(row.error) as unknown),
+    error: parseError(row.error),
     resultHash: row.resultHash,
     settledAt: row.settledAt,
   };
 }
 
-export function replicaView(r: ReplicaView) {
+export function replicaView(r: ReplicaRow): ReplicaView {
   return {
     id: r.id,
     volunteerId: r.volunteerId,
@@ -72,13 +82,13 @@ export function replicaView(r: ReplicaView) {
     endedAt: r.endedAt,
     elapsedMs: r.elapsedMs,
     output: r.output === null ? undefined : (JSON.parse(r.output) as unknown),
-    error: r.error === null ? undefined : (JSON.parse(r.error) as unknown),
+    error: parseError(r.error),
     resultHash: r.resultHash,
     verdict: r.verdict,
   };
 }
 
-export function liveLeaseView(l: LeaseRecord) {
+export function liveLeaseView(l: LeaseRecord): ReplicaView {
   return {
     id: l.id,
     volunteerId: l.volunteerId,
@@ -87,6 +97,11 @@ export function liveLeaseView(l: LeaseRecord) {
     deadline: l.deadline,
     verdict: 'pending',
   };
+}
+
+/** A stored error: what the replicas agreed on, or the server's reason to give up. */
+function parseError(json: string | null): TaskError | undefined {
+  return json === null ? undefined : (JSON.parse(json) as TaskError);
 }
 
 /** One line of the results download. */

@@ -3,14 +3,8 @@
  * behind the dashboard's throughput chart. One small ring of counters per
  * job that has ended a task recently; idle jobs are forgotten.
  */
+import type { ThroughputPoint } from '../../shared/api-types.ts';
 import type { Coordinator } from '../coordinator.ts';
-
-export interface ThroughputPoint {
-  /** Start of the second, ms since the epoch. */
-  t: number;
-  settled: number;
-  failed: number;
-}
 
 export class Throughput {
   private readonly series = new Map<string, Map<number, ThroughputPoint>>();

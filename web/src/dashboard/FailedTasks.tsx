@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { messageOf, type Api } from './api.ts';
 import { formatCount, preview } from './format.ts';
-import type { TaskView } from './types.ts';
+import type { TaskView } from '../../../shared/api-types.ts';
 
 const SHOW = 20;
 

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { messageOf, type Api } from './api.ts';
 import { downloadResults, type ResultFormat } from './download.ts';
-import { FINAL_STATES, type JobView } from './types.ts';
+import { FINAL_STATES, type JobView } from '../../../shared/api-types.ts';
 
 interface Props {
   api: Api;

@@ -14,7 +14,11 @@ import { TasksTable } from './TasksTable.tsx';
 import { ThroughputChart } from './ThroughputChart.tsx';
 import { wholeSeconds } from './rates.ts';
 import type { LiveState } from './events.ts';
-import { FINAL_STATES, type JobSnapshot, type JobView } from './types.ts';
+import {
+  FINAL_STATES,
+  type JobSnapshot,
+  type JobView,
+} from '../../../shared/api-types.ts';
 import { useJobLive } from './use-job-live.ts';
 
 const CONNECTION_TEXT: Record<LiveState, string> = {

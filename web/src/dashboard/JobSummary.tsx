@@ -2,7 +2,11 @@
 import { formatCount, formatDuration, formatRate } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { etaMs, recentRate } from './rates.ts';
-import { FINAL_STATES, type JobView, type ThroughputPoint } from './types.ts';
+import {
+  FINAL_STATES,
+  type JobView,
+  type ThroughputPoint,
+} from '../../../shared/api-types.ts';
 
 interface Props {
   job: JobView;

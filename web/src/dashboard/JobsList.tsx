@@ -9,7 +9,7 @@ import { formatAge, formatCount, formatRate } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { BASE, Link } from './router.tsx';
 import { StateBadge } from './StateBadge.tsx';
-import { FINAL_STATES, type JobView } from './types.ts';
+import { FINAL_STATES, type JobView } from '../../../shared/api-types.ts';
 import { usePolling } from './use-polling.ts';
 
 const REFRESH_MS = 3000;

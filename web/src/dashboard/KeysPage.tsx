@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { messageOf, type Api } from './api.ts';
 import { formatTime } from './format.ts';
-import type { CreatedKey, KeyView } from './types.ts';
+import type { CreatedKey, KeyView } from '../../../shared/api-types.ts';
 import { usePolling } from './use-polling.ts';
 
 export function KeysPage({ api }: { api: Api }) {

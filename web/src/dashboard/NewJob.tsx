@@ -18,7 +18,7 @@ import {
   type FieldErrors,
   type FormValues,
 } from './spec-form.ts';
-import type { JobView } from './types.ts';
+import type { JobView } from '../../../shared/api-types.ts';
 
 type Phase = 'editing' | 'creating' | 'uploading';
 

@@ -1,6 +1,6 @@
 /** A job's progress: settled tasks, then failed ones, out of the total. */
 import { formatPercent } from './format.ts';
-import type { JobCounts } from './types.ts';
+import type { JobCounts } from '../../../shared/api-types.ts';
 
 interface Props {
   counts: JobCounts;

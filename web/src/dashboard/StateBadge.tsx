@@ -1,5 +1,5 @@
 /** A job's state as a small coloured label. */
-import type { JobState } from './types.ts';
+import type { JobState } from '../../../shared/api-types.ts';
 
 const TEXT: Record<JobState, string> = {
   queued: 'queued',

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { messageOf, type Api } from './api.ts';
 import { formatDuration, preview, shortHash } from './format.ts';
-import type { ReplicaView, TaskDetail } from './types.ts';
+import type { ReplicaView, TaskDetail } from '../../../shared/api-types.ts';
 
 interface Props {
   api: Api;

@@ -7,7 +7,7 @@ import { Fragment, useEffect, useState } from 'react';
 import { messageOf, type Api } from './api.ts';
 import { formatCount, preview, shortHash } from './format.ts';
 import { TaskReplicas } from './TaskReplicas.tsx';
-import type { TaskView } from './types.ts';
+import type { TaskView } from '../../../shared/api-types.ts';
 
 const PAGE_SIZE = 25;
 

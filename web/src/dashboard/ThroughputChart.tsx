@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
-import type { ThroughputPoint } from './types.ts';
+import type { ThroughputPoint } from '../../../shared/api-types.ts';
 
 const HEIGHT_PX = 220;
 

@@ -11,7 +11,7 @@ import {
   formatDuration,
   formatPercent,
 } from './format.ts';
-import type { VolunteerView } from './types.ts';
+import type { VolunteerView } from '../../../shared/api-types.ts';
 import { usePolling } from './use-polling.ts';
 
 const REFRESH_MS = 5000;

@@ -5,7 +5,7 @@
  * server names where the fault is).
  */
 import type { ErrorBody } from '../../../shared/errors.ts';
-import type { WhoAmI } from './types.ts';
+import type { WhoAmI } from '../../../shared/api-types.ts';
 
 export class ApiError extends Error {
   readonly status: number;

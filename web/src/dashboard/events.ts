@@ -6,7 +6,7 @@
  * that grows from 1 s to 15 s.
  */
 import { ApiError, type Api } from './api.ts';
-import { FINAL_STATES, type JobSnapshot } from './types.ts';
+import { FINAL_STATES, type JobSnapshot } from '../../../shared/api-types.ts';
 
 export interface ServerEvent {
   event: string;

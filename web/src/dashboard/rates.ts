@@ -4,7 +4,7 @@
  * so a stalled job's series stops at its last change: the page carries it
  * on to the present with zeros, by the server's clock.
  */
-import type { ThroughputPoint } from './types.ts';
+import type { ThroughputPoint } from '../../../shared/api-types.ts';
 
 /** Seconds of history the rate is averaged over. */
 const RATE_SECONDS = 15;

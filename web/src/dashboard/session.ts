@@ -5,7 +5,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import { ApiError, createApi, messageOf, whoIs, type Api } from './api.ts';
-import type { WhoAmI } from './types.ts';
+import type { WhoAmI } from '../../../shared/api-types.ts';
 
 const STORAGE_KEY = 'tabgrid.apiKey';
 

@@ -6,7 +6,11 @@
 import { useEffect, useState } from 'react';
 import type { Api, ApiError } from './api.ts';
 import { watchJob, type LiveState } from './events.ts';
-import { FINAL_STATES, type JobSnapshot, type JobView } from './types.ts';
+import {
+  FINAL_STATES,
+  type JobSnapshot,
+  type JobView,
+} from '../../../shared/api-types.ts';
 
 export interface JobLive {
   snapshot: JobSnapshot | null;

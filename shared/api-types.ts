@@ -1,20 +1,43 @@
 /**
- * The JSON the dashboard reads from the REST API (server/http/views.ts and
- * the routes). Times are milliseconds since the epoch.
+ * The JSON the REST API returns to requesters: jobs, tasks and their
+ * replicas, results, live snapshots, volunteers and keys. The server builds
+ * these (server/http/views.ts and the routes); the Node client and the
+ * dashboard read them. Times are milliseconds since the epoch.
  */
-import type { Compare } from '../../../shared/spec.ts';
+import type { TaskErrorInfo } from './protocol.ts';
+import type { JobSpec } from './spec.ts';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/** States a job never leaves. */
 export const FINAL_STATES: ReadonlySet<JobState> = new Set([
   'done',
   'failed',
   'cancelled',
 ]);
 
+/** A job's scheduling parameters: its spec's, defaults filled in. */
+export type JobParams = Pick<
+  JobSpec,
+  | 'redundancy'
+  | 'quorum'
+  | 'maxReplicas'
+  | 'compare'
+  | 'timeoutMs'
+  | 'weight'
+  | 'estimatedTaskMs'
+  | 'reduceBatchSize'
+  | 'verification'
+  | 'targetErrorRate'
+  | 'spotCheckRate'
+> & {
+  /** The module exports `reduce`: the job ends with a reduce stage. */
+  reduce: boolean;
+};
+
 export interface JobCounts {
   total: number;
-  /** Tasks whose output, or agreed error, is decided. */
+  /** Tasks whose output (or agreed error) is decided. */
   settled: number;
   /** Tasks given up on: no quorum within maxReplicas, or leases lost. */
   failed: number;
@@ -27,16 +50,20 @@ export interface JobCounts {
   reissued: number;
 }
 
-export interface JobParams {
-  redundancy: number;
-  quorum: number;
-  maxReplicas: number;
-  compare: Compare;
-  timeoutMs: number;
-  weight: number;
-  estimatedTaskMs: number;
+/** How sure a job's settled outputs are and what verifying them cost. */
+export interface JobTrust {
+  verification: 'quorum' | 'adaptive';
+  /** Replicas issued, checks included, per task settled so far. */
+  replicasPerSettled: number | null;
+  disagreements: number;
+  checks: number;
+  reopened: number;
+  volunteersBanned: number;
+  /** Mean probability that a settled output is wrong. */
+  errorBound: number | null;
 }
 
+/** GET /api/jobs/:id, and each job of GET /api/jobs. */
 export interface JobView {
   id: string;
   name: string;
@@ -55,24 +82,17 @@ export interface JobView {
   trust: JobTrust;
 }
 
-export interface JobTrust {
-  verification: 'quorum' | 'adaptive';
-  replicasPerSettled: number | null;
-  disagreements: number;
-  checks: number;
-  reopened: number;
-  volunteersBanned: number;
-  /** Mean probability that a settled output is wrong. */
-  errorBound: number | null;
-}
-
-export interface TaskError {
-  message?: string;
+/** The error of one task, as its replicas reported it or as the server decided. */
+export interface TaskError extends TaskErrorInfo {
   /** `NO_QUORUM` or `LEASES_LOST` when the server gave the task up. */
   code?: string;
-  kind?: string;
 }
 
+/** One line of GET /api/jobs/:id/results, in task index order. */
+export type ResultLine =
+  { index: number; output: unknown } | { index: number; error: TaskError };
+
+/** One task of GET /api/jobs/:id/tasks. */
 export interface TaskView {
   index: number;
   state: 'pending' | 'settled' | 'failed';
@@ -85,6 +105,7 @@ export interface TaskView {
   leased?: number;
 }
 
+/** One replica of a task: ended (with its result) or still leased. */
 export interface ReplicaView {
   id: number;
   volunteerId: string;
@@ -93,6 +114,7 @@ export interface ReplicaView {
   leasedAt: number;
   endedAt?: number;
   elapsedMs?: number | null;
+  /** When a live lease runs out. */
   deadline?: number;
   output?: unknown;
   error?: TaskError;
@@ -101,6 +123,7 @@ export interface ReplicaView {
   verdict: string;
 }
 
+/** GET /api/jobs/:id/tasks/:index. */
 export interface TaskDetail extends TaskView {
   replicas: ReplicaView[];
 }
@@ -120,6 +143,7 @@ export interface JobSnapshot {
   at: number;
 }
 
+/** One volunteer of GET /api/volunteers. */
 export interface VolunteerView {
   id: string;
   online: boolean;
@@ -142,21 +166,21 @@ export interface VolunteerView {
 
 export type Role = 'admin' | 'requester';
 
+/** GET /api/whoami: the key making the request. */
 export interface WhoAmI {
   id: string;
   name: string;
   role: Role;
 }
 
-export interface KeyView {
-  id: string;
-  name: string;
-  role: Role;
+export interface KeyView extends WhoAmI {
   createdAt: number;
   revokedAt: number | null;
 }
 
 /** POST /api/keys: the only time the secret is shown. */
-export interface CreatedKey extends KeyView {
+export interface CreatedKey extends WhoAmI {
+  /** The secret to send as `Authorization: Bearer <key>`. */
   key: string;
+  createdAt: number;
 }
