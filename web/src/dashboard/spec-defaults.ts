@@ -1,7 +1,7 @@
 /**
  * What the server fills in for a spec field left out (shared/spec.ts), shown
  * on the new job form. Kept here rather than imported so that the page does
- * not bundle zod; e2e/dashboard.test.ts checks that they agree.
+ * not bundle zod; e2e/dashboard-form.test.ts checks that they agree.
  */
 export const SPEC_DEFAULTS = {
   quorum: 2,
