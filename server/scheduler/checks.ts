@@ -40,6 +40,19 @@ export class CheckPool {
     return this.canaries.length + this.settled.length;
   }
 
+  /** A requester's input whose right output is known in advance. */
+  addCanary(index: number, inputJson: string, expectedCanonical: string): void {
+    this.add({
+      source: 'canary',
+      index,
+      inputJson,
+      priority: 1,
+      expected: { kind: 'output', canonical: expectedCanonical },
+      results: [],
+      doneBy: new Set(),
+    });
+  }
+
   add(entry: CheckEntry): void {
     if (entry.source === 'canary') this.canaries.push(entry);
     else if (this.settled.length < this.maxSettled) this.settled.push(entry);

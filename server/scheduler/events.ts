@@ -62,3 +62,9 @@ export interface SchedulerEvents {
   /** Tasks became available to volunteers that had nothing to do. */
   'work:available': undefined;
 }
+
+/** The scheduler's `emit`, handed to the parts that emit its events. */
+export type Emit = <K extends keyof SchedulerEvents>(
+  event: K,
+  value: SchedulerEvents[K],
+) => void;

@@ -70,37 +70,3 @@ export function eligibleTask(
     if (job.exhausted || load(job) === 0) return null;
   }
 }
-
-/**
- * At the tail of a job (nothing new left to lease), the task whose oldest
- * lease has been out longest, at least `minAgeMs(job)`: the one to back up.
- * `nextAt` is when the youngest of the others grows old enough (Infinity
- * when none will), so an idle volunteer need not poll for it.
- */
-export function oldestStraggler(
-  jobs: Iterable<JobState>,
-  volunteerId: string,
-  now: number,
-  minAgeMs: (job: JobState) => number,
-): { task: TaskState | null; nextAt: number } {
-  let best: TaskState | null = null;
-  let bestSince = Infinity;
-  let nextAt = Infinity;
-  for (const job of jobs) {
-    if (!job.exhausted || job.open.length > 0) continue;
-    const minAge = minAgeMs(job);
-    for (const task of job.active.values()) {
-      if (task.backedUp || task.leases.size === 0) continue;
-      if (hasTouched(task, volunteerId)) continue;
-      let since = Infinity;
-      for (const lease of task.leases.values())
-        since = Math.min(since, lease.leasedAt);
-      if (now - since < minAge) nextAt = Math.min(nextAt, since + minAge);
-      else if (since < bestSince) {
-        best = task;
-        bestSince = since;
-      }
-    }
-  }
-  return { task: best, nextAt };
-}

@@ -3,6 +3,7 @@
  * the tasks that want more replicas, kept sorted by (priority desc, index
  * asc) so that the head is what Smith's rule serves next.
  */
+import type { Comparator } from '../verify/compare.ts';
 import type { CheckPool } from './checks.ts';
 import type {
   JobInfo,
@@ -35,6 +36,8 @@ export interface TaskState {
 
 export interface JobState {
   info: JobInfo;
+  /** Whether two results agree, by the job's `compare` rule. */
+  compare: Comparator;
   open: TaskState[];
   /** Tasks loaded and not yet settled or failed, by index. */
   active: Map<number, TaskState>;

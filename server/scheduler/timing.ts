@@ -8,7 +8,7 @@
  * to result, its own queueing and resting included): a lease is not overdue
  * before twice that, or a volunteer whose results always come back late
  * would have every lease backed up. Stragglers at a job's tail are overtaken
- * by idle volunteers instead (scheduler `idleBackup`).
+ * by idle volunteers instead (backups.ts).
  */
 const SAMPLES_BEFORE_TRUSTED = 3;
 const WEIGHT = 0.2;
