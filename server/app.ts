@@ -57,6 +57,7 @@ export async function buildApp(options: BuildOptions): Promise<Tabgrid> {
     commitIntervalMs: config.commitIntervalMs,
     prefetch: config.prefetch,
     reconnectGraceMs: config.reconnectGraceMs,
+    maxCheckRate: config.maxCheckRate,
     onFatal:
       options.onFatal ??
       ((err) => {
@@ -131,8 +132,8 @@ export async function buildApp(options: BuildOptions): Promise<Tabgrid> {
 
   coordinator.start();
   app.addHook('onClose', async () => {
-    coordinator.stop();
-    store.close();
+    await coordinator.stop();
+    await store.close();
   });
   return { app, store, coordinator, generatedAdminKey };
 }

@@ -16,6 +16,8 @@ export interface Config {
   prefetch: number;
   pingIntervalMs: number;
   reconnectGraceMs: number;
+  /** Most of a new volunteer's leases that are spot checks (0 turns checks and canaries off). */
+  maxCheckRate: number;
   /** SQLite `synchronous` under WAL: `full` fsyncs every commit, `normal` only checkpoints. */
   sync: SyncMode;
   limits: Limits;
@@ -112,6 +114,14 @@ export const SETTINGS: Record<string, Setting> = {
       "how long a disconnected volunteer's started leases wait for it to " +
       'reconnect (a reload resumes checkpointed tasks)',
   },
+  maxCheckRate: {
+    flag: 'max-check-rate',
+    env: 'TABGRID_MAX_CHECK_RATE',
+    default: 0.3,
+    doc:
+      "share of a new volunteer's leases spent re-running settled tasks and " +
+      'canaries to test it; falls to 0.02 as it earns credibility (0: none)',
+  },
   sync: {
     flag: 'sync',
     env: 'TABGRID_SYNC',
@@ -163,6 +173,14 @@ export function loadConfig(
     }
     return n;
   };
+  const share = (name: string): number => {
+    const n = num(name);
+    if (n > 1)
+      throw new Error(
+        `--${SETTINGS[name]!.flag} (${SETTINGS[name]!.env}) must be between 0 and 1, got ${n}`,
+      );
+    return n;
+  };
   const limits = Object.fromEntries(
     Object.keys(DEFAULT_LIMITS).map((k) => [k, num(k)]),
   ) as Limits;
@@ -184,6 +202,7 @@ export function loadConfig(
     prefetch: Math.max(1, num('prefetch')),
     pingIntervalMs: Math.max(100, num('pingIntervalMs')),
     reconnectGraceMs: num('reconnectGraceMs'),
+    maxCheckRate: share('maxCheckRate'),
     sync: syncMode(str('sync')),
     limits,
   };

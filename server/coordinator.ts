@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { CommitQueue } from './store/commit-queue.ts';
+import { defaultCheckRate } from './scheduler/checks.ts';
 import type { Store } from './store/store.ts';
 import type { JobParams, JobRow } from './store/jobs.ts';
 import type { LeaseRecord, ResultRecord } from './scheduler/types.ts';
@@ -39,6 +40,8 @@ export interface CoordinatorOptions {
   faultRate?: number;
   /** How long a disconnected volunteer's leases wait for it to come back. */
   reconnectGraceMs?: number;
+  /** Most of a new volunteer's leases that are spot checks (checks.ts). */
+  maxCheckRate?: number;
 }
 
 /** What the rest of the server needs to know about a job that is in play. */
@@ -72,6 +75,10 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   private readonly sessions = new Map<string, VolunteerSession>();
   private readonly hungry = new Set<VolunteerSession>();
   private fillScheduled = false;
+  /** Jobs whose drained level waits for its outputs to commit before the next starts. */
+  private readonly advancing = new Set<string>();
+  /** The backtracking after bans, chained so that they run one at a time. */
+  private backtracks: Promise<void> = Promise.resolve();
   /** When each session first asked for work it has not yet been given (performance.now()). */
   private readonly wantedSince = new Map<VolunteerSession, number>();
   /** Set while stopping: no new lease goes out. */
@@ -92,7 +99,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
         : {}),
     });
     this.commits = new CommitQueue({
-      apply: options.store.apply,
+      write: options.store.write,
       intervalMs: options.commitIntervalMs ?? 5,
       onFatal: (err) => {
         this.log.fatal(
@@ -109,6 +116,8 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       firstLeaseId: options.store.tasks.maxReplicaId() + 1,
       credibility: (volunteerId) => this.trust.credibility(volunteerId),
       reconnectGraceMs: options.reconnectGraceMs ?? 0,
+      checkRate: (credibility) =>
+        defaultCheckRate(credibility, options.maxCheckRate),
     });
     this.listen();
   }
@@ -141,11 +150,11 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     this.draining = true;
   }
 
-  /** Stops timers and commits what is queued. */
-  stop(): void {
+  /** Stops timers; resolves once what is queued is committed. */
+  async stop(): Promise<void> {
     this.draining = true;
     if (this.expiryTimer) clearInterval(this.expiryTimer);
-    this.commits.close();
+    await this.commits.close();
   }
 
   /** Puts a job with complete inputs into play. */
@@ -310,7 +319,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     s.on('job:drained', ({ jobId }) => {
       const job = this.jobs.get(jobId);
       if (job && job.failed === 0 && job.params.reduce)
-        this.advanceReduce(jobId);
+        void this.advanceReduce(jobId);
       else this.finishJob(jobId, job && job.failed > 0 ? 'failed' : 'done');
     });
     s.on('work:available', () => this.scheduleFill());
@@ -386,37 +395,45 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   ban(volunteerId: string, reason: string): void {
     if (!this.trust.markBanned(volunteerId)) return;
     setImmediate(() => {
-      this.store.volunteers.ban(volunteerId, reason);
+      this.commits.open.banVolunteer(volunteerId, reason, Date.now());
       this.scheduler.ban(volunteerId);
       const session = this.sessions.get(volunteerId);
       session?.sendError('BANNED', `banned from new work: ${reason}`);
       session?.close(4003, 'banned');
-      // The store must hold every verdict so far before it is read back.
-      this.commits.flush();
-      const reopened = backtrack(
-        this.store,
-        this.trust,
-        this.commits.open,
-        volunteerId,
+      // One at a time: each reads a store that holds the reopens of the one before.
+      this.backtracks = this.backtracks.then(() =>
+        this.undoBanned(volunteerId, reason),
       );
-      this.commits.flush();
-      const reload = new Set<string>();
-      for (const r of reopened)
-        if (!this.scheduler.reopen(r.record)) reload.add(r.jobId);
-      for (const jobId of reload) {
-        const row = this.store.jobs.get(jobId);
-        if (row) this.activate(row);
-      }
-      if (reopened.length > 0) this.scheduleFill();
-      this.log.warn(
-        { volunteerId, reason, reopened: reopened.length },
-        'volunteer banned',
-      );
-      this.emit('volunteer:banned', {
-        volunteerId,
-        reason,
-        reopened: reopened.length,
-      });
+    });
+  }
+
+  private async undoBanned(volunteerId: string, reason: string): Promise<void> {
+    // The store must hold every verdict so far before it is read back.
+    await this.commits.settle();
+    const reopened = backtrack(
+      this.store,
+      this.trust,
+      this.commits.open,
+      volunteerId,
+    );
+    // Reloading a job reads its pending tasks back, the reopened ones too.
+    await this.commits.settle();
+    const reload = new Set<string>();
+    for (const r of reopened)
+      if (!this.scheduler.reopen(r.record)) reload.add(r.jobId);
+    for (const jobId of reload) {
+      const row = this.store.jobs.get(jobId);
+      if (row) this.activate(row);
+    }
+    if (reopened.length > 0) this.scheduleFill();
+    this.log.warn(
+      { volunteerId, reason, reopened: reopened.length },
+      'volunteer banned',
+    );
+    this.emit('volunteer:banned', {
+      volunteerId,
+      reason,
+      reopened: reopened.length,
     });
   }
 
@@ -447,10 +464,15 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   }
 
   /** Starts the next reduce level once a level (or the map stage) has settled. */
-  private advanceReduce(jobId: string): void {
-    this.commits.flush();
+  private async advanceReduce(jobId: string): Promise<void> {
+    // Once per drained level: the job may signal again while its outputs commit.
+    if (this.advancing.has(jobId)) return;
+    this.advancing.add(jobId);
+    // The next level reads the outputs of this one back from the store.
+    await this.commits.settle();
+    this.advancing.delete(jobId);
     const row = this.store.jobs.get(jobId);
-    if (!row) return;
+    if (!row || !this.jobs.has(jobId)) return;
     const step = nextReduceStep(this.store, row, row.params.reduceBatchSize);
     if (step.kind === 'done') {
       this.store.jobs.setReduced(jobId, step.reducedJson);

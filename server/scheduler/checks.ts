@@ -90,10 +90,10 @@ export class CheckPool {
 
 /**
  * How often a volunteer is handed a check instead of new work: often while
- * it is unproven, rarely once its record is long.
+ * it is unproven (`max`), rarely once its record is long.
  */
-export function defaultCheckRate(credibility: number): number {
-  return Math.min(0.3, 0.02 + 2 * (1 - credibility));
+export function defaultCheckRate(credibility: number, max = 0.3): number {
+  return Math.min(max, 0.02 + 2 * (1 - credibility));
 }
 
 /** A check from the first job that has one this volunteer has not run. */

@@ -69,6 +69,8 @@ export class Batch {
   readonly jobDeltas = new Map<string, JobDelta>();
   readonly jobStates: { jobId: string; state: string; at: number }[] = [];
   readonly volunteerDeltas = new Map<string, VolunteerDelta>();
+  /** Bans, committed with the verdicts that caused them. */
+  readonly bans: { volunteerId: string; reason: string; at: number }[] = [];
   size = 0;
 
   addReplica(row: ReplicaRow): void {
@@ -120,6 +122,11 @@ export class Batch {
     this.size++;
   }
 
+  banVolunteer(volunteerId: string, reason: string, at: number): void {
+    this.bans.push({ volunteerId, reason, at });
+    this.size++;
+  }
+
   volunteer(volunteerId: string): VolunteerDelta {
     let delta = this.volunteerDeltas.get(volunteerId);
     if (!delta) {
@@ -137,8 +144,21 @@ export class Batch {
   }
 }
 
+/** What applying reads of a batch: the fields a copy sent to the writer thread keeps. */
+export type BatchData = Pick<
+  Batch,
+  | 'replicas'
+  | 'verdicts'
+  | 'taskOps'
+  | 'jobReopens'
+  | 'jobDeltas'
+  | 'jobStates'
+  | 'volunteerDeltas'
+  | 'bans'
+>;
+
 /** Prepared statements for applying batches, made once per database. */
-export function batchApplier(db: Db): (batch: Batch) => void {
+export function batchApplier(db: Db): (batch: BatchData) => void {
   // The two statements run per result bind by position: by name costs a
   // property lookup per column.
   const insertReplica = db.prepare(
@@ -184,7 +204,11 @@ export function batchApplier(db: Db): (batch: Batch) => void {
        canaries_failed = canaries_failed + @canariesFailed
      WHERE id = @volunteerId`,
   );
-  return db.transaction((batch: Batch) => {
+  const ban = db.prepare(
+    `UPDATE volunteers SET banned_at = ?, banned_reason = ?
+     WHERE id = ? AND banned_at IS NULL`,
+  );
+  return db.transaction((batch: BatchData) => {
     for (const r of batch.replicas.values())
       insertReplica.run(
         r.id,
@@ -222,5 +246,6 @@ export function batchApplier(db: Db): (batch: Batch) => void {
     for (const s of batch.jobStates) jobState.run(s);
     for (const [volunteerId, d] of batch.volunteerDeltas)
       volunteerDelta.run({ volunteerId, ...d });
+    for (const b of batch.bans) ban.run(b.at, b.reason, b.volunteerId);
   });
 }

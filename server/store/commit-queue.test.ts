@@ -25,7 +25,7 @@ test('callbacks run after the commit that holds their change, never before', asy
   const events: string[] = [];
   const queue = new CommitQueue({
     intervalMs: 1,
-    apply: (batch: Batch) => {
+    write: (batch: Batch) => {
       applied.push([...batch.replicas.keys()]);
       events.push('apply');
     },
@@ -38,7 +38,7 @@ test('callbacks run after the commit that holds their change, never before', asy
   await new Promise<void>((resolve) => queue.afterCommit(resolve));
   assert.deepEqual(applied, [[1, 2]]);
   assert.deepEqual(events, ['apply', 'ack 1']);
-  queue.close();
+  await queue.close();
 });
 
 test('a full batch commits at once, not after the interval, and commits once', async () => {
@@ -46,7 +46,7 @@ test('a full batch commits at once, not after the interval, and commits once', a
   const queue = new CommitQueue({
     intervalMs: 60_000,
     maxBatchSize: 3,
-    apply: (batch: Batch) => sizes.push(batch.size),
+    write: (batch: Batch) => void sizes.push(batch.size),
     onFatal: (err) => assert.fail(err),
   });
   const committed = new Promise<void>((resolve) => queue.afterCommit(resolve));
@@ -55,26 +55,88 @@ test('a full batch commits at once, not after the interval, and commits once', a
   await committed;
   clearTimeout(bound);
   assert.deepEqual(sizes, [5], 'one commit holds every change made that tick');
-  queue.close();
+  await queue.close();
 });
 
-test('a failed commit is fatal and later changes are not committed', () => {
-  const fatal: Error[] = [];
+test('a failed commit is fatal and later changes are not committed', async () => {
   let calls = 0;
-  const queue = new CommitQueue({
-    apply: () => {
-      calls++;
-      throw new Error('disk full');
-    },
-    onFatal: (err) => fatal.push(err),
-  });
   let acked = false;
-  queue.open.addReplica(replica(1));
-  queue.afterCommit(() => (acked = true));
-  queue.flush();
-  assert.equal(fatal[0]?.message, 'disk full');
+  const fatal = new Promise<Error>((resolve) => {
+    const queue = new CommitQueue({
+      intervalMs: 1,
+      write: () => {
+        calls++;
+        throw new Error('disk full');
+      },
+      onFatal: (err) => {
+        queue.open.addReplica(replica(2));
+        queue.afterCommit(() => (acked = true));
+        resolve(err);
+      },
+    });
+    queue.open.addReplica(replica(1));
+    queue.afterCommit(() => (acked = true));
+  });
+  assert.equal((await fatal).message, 'disk full');
+  // Give a second commit every chance to happen: it must not.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(acked, false, 'no ack for a change that was not committed');
-  queue.open.addReplica(replica(2));
-  queue.flush();
   assert.equal(calls, 1);
 });
+
+test('while one batch is written the next gathers, and goes once the first is done', async () => {
+  const written: number[][] = [];
+  const finish: (() => void)[] = [];
+  const queue = new CommitQueue({
+    intervalMs: 1,
+    write: (batch: Batch) => {
+      written.push([...batch.replicas.keys()]);
+      return new Promise<void>((resolve) => finish.push(resolve));
+    },
+    onFatal: (err) => assert.fail(err),
+  });
+  const order: string[] = [];
+  queue.open.addReplica(replica(1));
+  queue.afterCommit(() => order.push('ack 1'));
+  await until(() => written.length === 1);
+  queue.open.addReplica(replica(2));
+  queue.afterCommit(() => order.push('ack 2'));
+  queue.open.addReplica(replica(3));
+  // Well past the interval: the second batch still waits for the first.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(written, [[1]], 'one write at a time');
+  assert.deepEqual(order, []);
+  finish[0]!();
+  await until(() => written.length === 2);
+  assert.deepEqual(order, ['ack 1']);
+  assert.deepEqual(written[1], [2, 3]);
+  finish[1]!();
+  await until(() => order.length === 2);
+  assert.deepEqual(order, ['ack 1', 'ack 2']);
+  const closed = queue.close();
+  await closed;
+});
+
+test('a callback added with nothing new still waits for the batch being written', async () => {
+  const finish: (() => void)[] = [];
+  const queue = new CommitQueue({
+    intervalMs: 1,
+    write: () => new Promise<void>((resolve) => finish.push(resolve)),
+    onFatal: (err) => assert.fail(err),
+  });
+  queue.open.addReplica(replica(1));
+  await until(() => finish.length === 1);
+  let settled = false;
+  const settling = queue.settle().then(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(settled, false, 'settle resolved before the write it follows');
+  finish[0]!();
+  await settling;
+  await queue.close();
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++)
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  assert.ok(condition(), 'condition not met within 1 s');
+}

@@ -9,8 +9,8 @@ import type { TaskCursor } from '../scheduler/types.ts';
 test('pending tasks page out highest priority first, index order within one, each once', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tabgrid-tasks-'));
   const store = openStore(join(dir, 'tabgrid.db'));
-  t.after(() => {
-    store.close();
+  t.after(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const priorities = [1, 3, 1, 2, 3, 1, 2, 1, 3];

@@ -34,10 +34,6 @@ export function volunteerQueries(db: Db) {
   const touch = db.prepare(
     'UPDATE volunteers SET last_seen_at = ?, agent = ? WHERE id = ?',
   );
-  const ban = db.prepare(
-    `UPDATE volunteers SET banned_at = ?, banned_reason = ?
-     WHERE id = ? AND banned_at IS NULL`,
-  );
   const recent = db.prepare(
     `SELECT ${COLUMNS} FROM volunteers ORDER BY last_seen_at DESC LIMIT ?`,
   );
@@ -58,9 +54,6 @@ export function volunteerQueries(db: Db) {
     },
     touch(id: string, agent: string | null): void {
       touch.run(Date.now(), agent, id);
-    },
-    ban(id: string, reason: string): boolean {
-      return ban.run(Date.now(), reason, id).changes > 0;
     },
     recent(limit: number): VolunteerRow[] {
       return recent.all(limit) as VolunteerRow[];

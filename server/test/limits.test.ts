@@ -49,7 +49,7 @@ const UNITS: Record<string, number> = {
 function documentedDefault(cell: string): string | number | undefined {
   const sized = /^([\d.]+) (KiB|MiB|GiB)$/.exec(cell);
   if (sized) return Number(sized[1]) * UNITS[sized[2]!]!;
-  if (/^[\d,]+$/.test(cell)) return Number(cell.replace(/,/g, ''));
+  if (/^[\d,]+(\.\d+)?$/.test(cell)) return Number(cell.replace(/,/g, ''));
   if (cell === 'generated once') return undefined;
   return cell;
 }
@@ -180,4 +180,13 @@ test('a frame allowance too small for a results frame is refused at start', () =
     loadConfig(['--max-frames-per-second', '20'], {}).limits.maxFramesPerSecond,
     20,
   );
+});
+
+test('a spot-check share outside 0..1 is refused at start', () => {
+  assert.throws(
+    () => loadConfig(['--max-check-rate', '1.5'], {}),
+    /--max-check-rate \(TABGRID_MAX_CHECK_RATE\) must be between 0 and 1, got 1.5/,
+  );
+  assert.equal(loadConfig([], { TABGRID_MAX_CHECK_RATE: '0' }).maxCheckRate, 0);
+  assert.equal(loadConfig([], {}).maxCheckRate, 0.3);
 });

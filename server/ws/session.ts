@@ -160,7 +160,8 @@ export class VolunteerSession {
     } else {
       volunteers.touch(row.id, hello.agent ?? row.agent);
     }
-    if (row.bannedAt !== null)
+    // Memory first: a ban may still be on its way to the store.
+    if (row.bannedAt !== null || this.deps.coordinator.trust.isBanned(row.id))
       return this.fail('BANNED', 'this volunteer is banned from new work');
     this.volunteerId = row.id;
     this.agent = hello.agent ?? row.agent;
