@@ -64,12 +64,13 @@ export class Jobs {
       active: new Map(),
       cursor: null,
       exhausted: false,
+      loading: false,
       lastServedAt: now,
       checks: new CheckPool(256, this.random),
     };
     this.byId.set(info.id, job);
     this.loadPage(job);
-    if (!this.drainIfDone(job)) this.emit('work:available', undefined);
+    if (this.byId.has(info.id)) this.emit('work:available', undefined);
   }
 
   /** Ends every lease of the job as cancelled and takes it out of play. */
@@ -88,17 +89,24 @@ export class Jobs {
     return true;
   }
 
-  /** Loads the next page of pending tasks into the job's open list. */
+  /**
+   * Loads the next page of pending tasks into the job's open list; returns
+   * how many came. A task with enough stored results settles as it is
+   * admitted, so the job may have drained when this returns.
+   */
   loadPage(job: JobState): number {
     const page = this.source.loadPending(
       job.info.id,
       job.cursor,
       this.pageSize,
     );
-    if (page.length < this.pageSize) job.exhausted = true;
     const last = page[page.length - 1];
     if (last) job.cursor = { priority: last.priority, index: last.index };
+    job.loading = true;
     for (const record of page) this.admit(job, record);
+    job.loading = false;
+    if (page.length < this.pageSize) job.exhausted = true;
+    this.drainIfDone(job);
     return page.length;
   }
 
@@ -187,10 +195,17 @@ export class Jobs {
     }
   }
 
-  /** Forgets the job if it has drained; true when it has. */
+  /**
+   * Forgets the job if it has drained; true when it has. With nothing left
+   * in play but the last page a full one, the store is asked for more.
+   */
   private drainIfDone(job: JobState): boolean {
-    if (!job.exhausted || job.active.size > 0) return false;
+    if (job.loading || job.active.size > 0) return false;
     if (!this.byId.has(job.info.id)) return true;
+    if (!job.exhausted) {
+      this.loadPage(job);
+      return !this.byId.has(job.info.id);
+    }
     this.byId.delete(job.info.id);
     this.timing.forgetJob(job.info.id);
     this.emit('job:drained', { jobId: job.info.id });

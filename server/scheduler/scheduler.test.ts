@@ -77,6 +77,7 @@ function setup(
     prefetch?: number;
     checkRate?: number;
     random?: () => number;
+    pageSize?: number;
   } = {},
 ) {
   const source = new MemorySource();
@@ -86,8 +87,21 @@ function setup(
     prefetch: options.prefetch ?? 1,
     checkRate: () => options.checkRate ?? 0,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
   return { source, scheduler };
+}
+
+/** Pending in the store's sense: no task the scheduler has settled or failed. */
+function trackEnds(source: MemorySource, scheduler: Scheduler): void {
+  const ended = (jobId: string, index: number) => {
+    const i = source.tasks.findIndex(
+      (t) => t.jobId === jobId && t.index === index,
+    );
+    if (i >= 0) source.tasks.splice(i, 1);
+  };
+  scheduler.on('task:settled', (e) => ended(e.jobId, e.index));
+  scheduler.on('task:failed', (e) => ended(e.jobId, e.index));
 }
 
 test('tasks are dispatched in P = W/T order, highest first', () => {
@@ -243,6 +257,44 @@ test('a settled task cancels its other leases and the job drains', () => {
   scheduler.result('a', la!.id, output(7));
   scheduler.result('b', lb!.id, output(7));
   assert.deepEqual(events, ['ended:cancelled', 'settled', 'drained']);
+});
+
+test('a job of whole pages drains with its last result, not at some later fill', () => {
+  const { source, scheduler } = setup({ pageSize: 2 });
+  trackEnds(source, scheduler);
+  source.add('j', [1, 1, 1, 1]);
+  let drained = 0;
+  scheduler.on('job:drained', () => drained++);
+  scheduler.addJob(job('j'));
+  scheduler.connect('v', 1);
+  for (let i = 0; i < 4; i++) {
+    const [lease] = scheduler.fill('v');
+    assert.equal(lease?.taskIndex, i);
+    scheduler.result('v', lease!.id, output(i));
+  }
+  assert.equal(drained, 1, 'drained once the fourth task settled');
+});
+
+test('a page whose first task settles from stored results still serves the rest', () => {
+  const { source, scheduler } = setup({ pageSize: 4 });
+  trackEnds(source, scheduler);
+  source.add('j', [1, 1, 1]);
+  // After a restart: task 0 already has the result it needs.
+  source.tasks[0]!.results = [
+    { ...output(0), replicaId: 1, volunteerId: 'old' },
+  ];
+  let drained = 0;
+  scheduler.on('job:drained', () => drained++);
+  scheduler.addJob(job('j'));
+  assert.equal(drained, 0, 'tasks 1 and 2 are still to run');
+  scheduler.connect('v', 2);
+  const leases = scheduler.fill('v');
+  assert.deepEqual(
+    leases.map((l) => l.taskIndex),
+    [1, 2],
+  );
+  for (const l of leases) scheduler.result('v', l.id, output(l.taskIndex));
+  assert.equal(drained, 1);
 });
 
 test('replicas that disagree ask for more, up to maxReplicas, then the task fails', () => {

@@ -45,6 +45,8 @@ export interface JobState {
   cursor: TaskCursor | null;
   /** True once the store has no pending tasks past the cursor. */
   exhausted: boolean;
+  /** A page is being admitted: the job cannot drain until all of it is in. */
+  loading: boolean;
   lastServedAt: number;
   /** Tasks with known outputs to test volunteers with. */
   checks: CheckPool;
