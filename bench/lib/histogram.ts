@@ -40,3 +40,16 @@ export function shareUnder(
   const delta = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
   return delta(bound) / Math.max(1, delta(Infinity));
 }
+
+/** A labelled histogram's `_sum` and `_count`, such as GC pauses by kind. */
+export function readSumCount(
+  text: string,
+  name: string,
+  label: string,
+): { sum: number; count: number } {
+  const read = (suffix: string) => {
+    const line = new RegExp(`^${name}_${suffix}\\{${label}\\} (\\S+)$`, 'm');
+    return Number(text.match(line)?.[1] ?? 0);
+  };
+  return { sum: read('sum'), count: read('count') };
+}

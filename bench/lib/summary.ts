@@ -38,6 +38,11 @@ export function summarize(
     assignP50Ms: num('5', 'p50Ms'),
     assignP99Ms: num('5', 'p99Ms'),
     assignP99WithIdleConnectionsMs: num('6', 'busyP99Ms'),
+    /** Seen by the probe: a few one-slot volunteers in a process of their own. */
+    probeAssignP99Ms: (() => {
+      const p = results['5']?.data.probe as { p99Ms?: number } | undefined;
+      return typeof p?.p99Ms === 'number' ? p.p99Ms : null;
+    })(),
     /** The coordinator's histogram: the bucket its p99 falls under (frame handled to assign). */
     coordinatorAssignP99AtMostMs: (() => {
       const c = results['5']?.data.coordinator as
