@@ -34,6 +34,11 @@ export class WriterThread implements Writer {
   constructor(path: string, synchronous: Synchronous) {
     this.worker = new Worker(new URL('./writer-entry.mjs', import.meta.url), {
       workerData: { path, synchronous },
+      // It holds one batch at a time: a small heap is collected often and keeps RSS down.
+      resourceLimits: {
+        maxOldGenerationSizeMb: 64,
+        maxYoungGenerationSizeMb: 4,
+      },
     });
     // An idle writer must not keep the process alive; one with a write out does.
     this.worker.unref();
