@@ -11,17 +11,16 @@ import { defaultCheckRate } from './scheduler/checks.ts';
 import type { Store } from './store/store.ts';
 import type { JobParams, JobRow } from './store/jobs.ts';
 import type { LeaseRecord, ResultRecord } from './scheduler/types.ts';
-import type { SchedulerEvents } from './scheduler/scheduler.ts';
 import type { VolunteerSession } from './ws/session.ts';
 import { Emitter } from '../shared/emitter.ts';
 import { TrustRecords } from './trust.ts';
-import { backtrack } from './backtrack.ts';
+import { Bans, type BanOutcome } from './bans.ts';
+import { VerdictRecords, type TaskEnded } from './verdict-records.ts';
 import {
   writeFailure,
   writeLeaseEnd,
   writeReopen,
   writeResult,
-  writeSettlement,
 } from './persist.ts';
 import { nextReduceStep } from './jobs/reduce.ts';
 
@@ -59,9 +58,9 @@ export interface LiveJob {
 
 export interface CoordinatorEvents {
   'job:finished': { jobId: string; state: 'done' | 'failed' | 'cancelled' };
-  'task:ended': { jobId: string; index: number; state: 'settled' | 'failed' };
+  'task:ended': TaskEnded;
   committed: { size: number; durationMs: number };
-  'volunteer:banned': { volunteerId: string; reason: string; reopened: number };
+  'volunteer:banned': BanOutcome;
   /** Leases sent in one assign frame; `waitedMs` since the volunteer first asked for them. */
   'leases:assigned': { volunteerId: string; count: number; waitedMs: number };
 }
@@ -77,13 +76,13 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   private fillScheduled = false;
   /** Jobs whose drained level waits for its outputs to commit before the next starts. */
   private readonly advancing = new Set<string>();
-  /** The backtracking after bans, chained so that they run one at a time. */
-  private backtracks: Promise<void> = Promise.resolve();
   /** When each session first asked for work it has not yet been given (performance.now()). */
   private readonly wantedSince = new Map<VolunteerSession, number>();
   /** Set while stopping: no new lease goes out. */
   private draining = false;
   readonly trust: TrustRecords;
+  private readonly bans: Bans;
+  private readonly verdicts: VerdictRecords;
   private expiryTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: CoordinatorOptions) {
@@ -118,6 +117,25 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       reconnectGraceMs: options.reconnectGraceMs ?? 0,
       checkRate: (credibility) =>
         defaultCheckRate(credibility, options.maxCheckRate),
+    });
+    this.bans = new Bans({
+      commits: this.commits,
+      scheduler: this.scheduler,
+      trust: this.trust,
+      store: this.store,
+      sessions: this.sessions,
+      reload: (row) => this.activate(row),
+      refill: () => this.scheduleFill(),
+      log: this.log,
+      onBanned: (outcome) => this.emit('volunteer:banned', outcome),
+    });
+    this.verdicts = new VerdictRecords({
+      commits: this.commits,
+      trust: this.trust,
+      bans: this.bans,
+      jobs: this.jobs,
+      sessions: this.sessions,
+      onTaskEnded: (ended) => this.emit('task:ended', ended),
     });
     this.listen();
   }
@@ -268,6 +286,14 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     return ok;
   }
 
+  /**
+   * Bans a caught volunteer: no new work, its results in play dropped, and
+   * every task it helped settle judged again without it (bans.ts).
+   */
+  ban(volunteerId: string, reason: string): void {
+    this.bans.ban(volunteerId, reason);
+  }
+
   // ---- inside ----
 
   private listen(): void {
@@ -295,8 +321,8 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
           'lease expired',
         );
     });
-    s.on('task:settled', (e) => this.onSettled(e));
-    s.on('check:done', (e) => this.onCheck(e));
+    s.on('task:settled', (e) => this.verdicts.onSettled(e));
+    s.on('check:done', (e) => this.verdicts.onCheck(e));
     s.on('task:reopened', (e) => {
       writeReopen(this.commits.open, e);
       this.log.debug(
@@ -330,111 +356,6 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     // The volunteer's slot is free: refill it once this tick's results are in.
     const session = this.sessions.get(lease.volunteerId);
     if (session) session.requestFill();
-  }
-
-  private onSettled(e: SchedulerEvents['task:settled']): void {
-    const { jobId, index, agreed, disagreed, credibility } = e;
-    const batch = this.commits.open;
-    writeSettlement(batch, e);
-    const target = this.jobs.get(jobId)?.params.targetErrorRate ?? 0.01;
-    const proven = credibility >= 1 - target;
-    for (const r of agreed) {
-      batch.setVerdict(r.replicaId, 'agreed');
-      this.noteVerdict(r, true, false);
-    }
-    for (const r of disagreed) {
-      batch.setVerdict(r.replicaId, 'disagreed');
-      this.noteVerdict(r, false, proven);
-    }
-    this.commits.afterCommit(() =>
-      this.emit('task:ended', { jobId, index, state: 'settled' }),
-    );
-  }
-
-  private onCheck(e: SchedulerEvents['check:done']): void {
-    const { lease, result, passed, source } = e;
-    const batch = this.commits.open;
-    batch.setVerdict(result.replicaId, passed ? 'agreed' : 'disagreed');
-    batch.job(lease.jobId).checks++;
-    if (source === 'settled') {
-      // A failed settled check reopens the task; the new verdict decides who was wrong.
-      if (passed) this.noteVerdict(result, true, false);
-      return;
-    }
-    const v = batch.volunteer(result.volunteerId);
-    if (passed) v.canariesPassed++;
-    else v.canariesFailed++;
-    const reason = this.trust.noteCanary(result.volunteerId, passed);
-    if (reason) this.ban(result.volunteerId, reason);
-  }
-
-  private noteVerdict(
-    r: ResultRecord,
-    agreed: boolean,
-    provenWrong: boolean,
-  ): void {
-    const v = this.commits.open.volunteer(r.volunteerId);
-    if (agreed) {
-      v.agreed++;
-      v.creditMs += r.elapsedMs;
-    } else {
-      v.disagreed++;
-    }
-    this.sessions
-      .get(r.volunteerId)
-      ?.noteVerdict(agreed, agreed ? r.elapsedMs : 0);
-    const reason = this.trust.noteVerdict(r.volunteerId, agreed, provenWrong);
-    if (reason) this.ban(r.volunteerId, reason);
-  }
-
-  /**
-   * Bans a caught volunteer: no new work, its results in play dropped, and
-   * every task it helped settle judged again without it (see backtrack.ts).
-   * Runs after the current tick, so the event that caught it finishes first.
-   */
-  ban(volunteerId: string, reason: string): void {
-    if (!this.trust.markBanned(volunteerId)) return;
-    setImmediate(() => {
-      this.commits.open.banVolunteer(volunteerId, reason, Date.now());
-      this.scheduler.ban(volunteerId);
-      const session = this.sessions.get(volunteerId);
-      session?.sendError('BANNED', `banned from new work: ${reason}`);
-      session?.close(4003, 'banned');
-      // One at a time: each reads a store that holds the reopens of the one before.
-      this.backtracks = this.backtracks.then(() =>
-        this.undoBanned(volunteerId, reason),
-      );
-    });
-  }
-
-  private async undoBanned(volunteerId: string, reason: string): Promise<void> {
-    // The store must hold every verdict so far before it is read back.
-    await this.commits.settle();
-    const reopened = backtrack(
-      this.store,
-      this.trust,
-      this.commits.open,
-      volunteerId,
-    );
-    // Reloading a job reads its pending tasks back, the reopened ones too.
-    await this.commits.settle();
-    const reload = new Set<string>();
-    for (const r of reopened)
-      if (!this.scheduler.reopen(r.record)) reload.add(r.jobId);
-    for (const jobId of reload) {
-      const row = this.store.jobs.get(jobId);
-      if (row) this.activate(row);
-    }
-    if (reopened.length > 0) this.scheduleFill();
-    this.log.warn(
-      { volunteerId, reason, reopened: reopened.length },
-      'volunteer banned',
-    );
-    this.emit('volunteer:banned', {
-      volunteerId,
-      reason,
-      reopened: reopened.length,
-    });
   }
 
   private noteIssued(leases: LeaseRecord[]): void {

@@ -1,8 +1,9 @@
 /**
  * How scheduler events become rows in the open batch (group commit). Pure
- * writes: what the coordinator does besides (frames, trust, job ends) stays
- * in coordinator.ts. Counts are of a job's own tasks; reduce tasks, at
- * indexes from REDUCE_BASE up, are counted by their level instead.
+ * writes: what the coordinator does besides (frames, trust, bans, job ends)
+ * stays in coordinator.ts, verdict-records.ts and bans.ts. Counts are of a
+ * job's own tasks; reduce tasks, at indexes from REDUCE_BASE up, are counted
+ * by their level instead.
  */
 import type { Batch, ReplicaRow } from './store/batch.ts';
 import type { SchedulerEvents } from './scheduler/scheduler.ts';
