@@ -35,6 +35,7 @@ export interface BansOptions {
   refill(): void;
   log: FastifyBaseLogger;
   onBanned(outcome: BanOutcome): void;
+  onFatal(err: Error): void;
 }
 
 export class Bans {
@@ -56,9 +57,10 @@ export class Bans {
       const session = sessions.get(volunteerId);
       session?.sendError('BANNED', `banned from new work: ${reason}`);
       session?.close(4003, 'banned');
-      this.backtracks = this.backtracks.then(() =>
-        this.undo(volunteerId, reason),
-      );
+      // A failure here leaves memory and store apart: fatal, like a failed commit.
+      this.backtracks = this.backtracks
+        .then(() => this.undo(volunteerId, reason))
+        .catch((err: Error) => this.options.onFatal(err));
     });
   }
 
@@ -68,11 +70,12 @@ export class Bans {
     // The store must hold every verdict so far before it is read back.
     await commits.settle();
     const reopened = backtrack(store, trust, commits.open, volunteerId);
-    // Reloading a job reads its pending tasks back, the reopened ones too.
-    await commits.settle();
+    // In the same turn, so that no job in play drains while its task is reopened.
     const reload = new Set<string>();
     for (const r of reopened)
       if (!scheduler.reopen(r.record)) reload.add(r.jobId);
+    // Reloading a job reads its pending tasks back, the reopened ones too.
+    if (reload.size > 0) await commits.settle();
     for (const jobId of reload) {
       const row = store.jobs.get(jobId);
       if (row) this.options.reload(row);

@@ -84,10 +84,12 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   private readonly bans: Bans;
   private readonly verdicts: VerdictRecords;
   private expiryTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly onFatal: (err: Error) => void;
 
   constructor(options: CoordinatorOptions) {
     super();
     this.store = options.store;
+    this.onFatal = options.onFatal;
     this.log = options.log;
     this.trust = new TrustRecords(options.store, {
       ...(options.faultRate !== undefined
@@ -128,6 +130,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       refill: () => this.scheduleFill(),
       log: this.log,
       onBanned: (outcome) => this.emit('volunteer:banned', outcome),
+      onFatal: (err) => this.fatal(err, 'backtracking after a ban failed'),
     });
     this.verdicts = new VerdictRecords({
       commits: this.commits,
@@ -345,7 +348,9 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     s.on('job:drained', ({ jobId }) => {
       const job = this.jobs.get(jobId);
       if (job && job.failed === 0 && job.params.reduce)
-        void this.advanceReduce(jobId);
+        this.advanceReduce(jobId).catch((err: Error) =>
+          this.fatal(err, 'starting a reduce level failed'),
+        );
       else this.finishJob(jobId, job && job.failed > 0 ? 'failed' : 'done');
     });
     s.on('work:available', () => this.scheduleFill());
@@ -384,6 +389,11 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     });
   }
 
+  private fatal(err: Error, what: string): void {
+    this.log.fatal({ err }, `${what}; memory and disk may disagree, stopping`);
+    this.onFatal(err);
+  }
+
   /** Starts the next reduce level once a level (or the map stage) has settled. */
   private async advanceReduce(jobId: string): Promise<void> {
     // Once per drained level: the job may signal again while its outputs commit.
@@ -393,7 +403,8 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     await this.commits.settle();
     this.advancing.delete(jobId);
     const row = this.store.jobs.get(jobId);
-    if (!row || !this.jobs.has(jobId)) return;
+    // Gone (cancelled), or back in play (a ban reopened a task): its next drain advances it.
+    if (!row || !this.jobs.has(jobId) || this.scheduler.hasJob(jobId)) return;
     const step = nextReduceStep(this.store, row, row.params.reduceBatchSize);
     if (step.kind === 'done') {
       this.store.jobs.setReduced(jobId, step.reducedJson);

@@ -72,10 +72,13 @@ export class Batch {
   /** Bans, committed with the verdicts that caused them. */
   readonly bans: { volunteerId: string; reason: string; at: number }[] = [];
   size = 0;
+  /** Characters of outputs and errors held: what makes a batch heavy. */
+  chars = 0;
 
   addReplica(row: ReplicaRow): void {
     this.replicas.set(row.id, row);
     this.size++;
+    this.chars += (row.output?.length ?? 0) + (row.error?.length ?? 0);
   }
 
   /** Sets a replica's verdict, in place when the replica is in this batch too. */

@@ -135,6 +135,40 @@ test('a callback added with nothing new still waits for the batch being written'
   await queue.close();
 });
 
+test('a heavy batch is handed over at once, even while one is written, and commits in order', async () => {
+  const written: number[][] = [];
+  const finish: (() => void)[] = [];
+  const queue = new CommitQueue({
+    intervalMs: 60_000,
+    maxBatchChars: 1000,
+    write: (batch: Batch) => {
+      written.push([...batch.replicas.keys()]);
+      return new Promise<void>((resolve) => finish.push(resolve));
+    },
+    onFatal: (err) => assert.fail(err),
+  });
+  const order: string[] = [];
+  queue.open.addReplica(replica(1));
+  queue.afterCommit(() => order.push('ack 1'));
+  const settled = queue.settle();
+  await until(() => written.length === 1);
+  queue.open.addReplica({ ...replica(2), output: 'x'.repeat(2000) });
+  queue.afterCommit(() => order.push('ack 2'));
+  // The next change finds the open batch heavy: it goes without waiting.
+  queue.open.addReplica(replica(3));
+  assert.deepEqual(written, [[1], [2]], 'the heavy batch did not wait');
+  finish[1]!();
+  await new Promise((resolve) => setImmediate(resolve));
+  finish[0]!();
+  await settled;
+  await until(() => order.length === 2);
+  assert.deepEqual(
+    order,
+    ['ack 1', 'ack 2'],
+    'callbacks keep the commit order',
+  );
+});
+
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++)
     await new Promise((resolve) => setTimeout(resolve, 2));

@@ -17,6 +17,11 @@ export interface CommitQueueOptions {
   intervalMs?: number;
   /** Commit at once when a batch holds this many changes. */
   maxBatchSize?: number;
+  /**
+   * Hand a batch over at once, even while another is being written, when its
+   * outputs reach this many characters: the writer thread's heap holds one.
+   */
+  maxBatchChars?: number;
   onCommit?: (info: { size: number; durationMs: number }) => void;
   onFatal: (err: Error) => void;
 }
@@ -29,8 +34,10 @@ export class CommitQueue {
     Pick<CommitQueueOptions, 'onCommit'>;
   private closed = false;
   private failed = false;
-  /** A batch is being written. */
-  private writing = false;
+  /** Batches handed over and not yet committed; they commit in order. */
+  private writing = 0;
+  /** Settles once every batch handed over so far has been committed. */
+  private lastWrite: Promise<void> = Promise.resolve();
   /** The open batch is due: it goes as soon as the one being written is done. */
   private due = false;
   /** Resolves when a commit fails, so that `close` does not wait forever. */
@@ -38,7 +45,12 @@ export class CommitQueue {
   private signalFailure!: () => void;
 
   constructor(options: CommitQueueOptions) {
-    this.options = { intervalMs: 5, maxBatchSize: 5000, ...options };
+    this.options = {
+      intervalMs: 5,
+      maxBatchSize: 5000,
+      maxBatchChars: 8 * 1024 * 1024,
+      ...options,
+    };
     this.failure = new Promise((resolve) => (this.signalFailure = resolve));
   }
 
@@ -70,10 +82,17 @@ export class CommitQueue {
     if (this.closed) return;
     if (!this.failed) await Promise.race([this.settle(), this.failure]);
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   private schedule(): void {
-    if (this.closed || this.due) return;
+    if (this.closed) return;
+    if (this.writing > 0 && this.batch.chars >= this.options.maxBatchChars) {
+      this.commit();
+      return;
+    }
+    if (this.due) return;
     if (this.batch.size >= this.options.maxBatchSize) {
       // Once per batch: every change after this one would otherwise re-arm a timer.
       if (this.timer) clearTimeout(this.timer);
@@ -88,12 +107,12 @@ export class CommitQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.due = true;
-    if (!this.writing) this.commit();
+    if (this.writing === 0) this.commit();
   }
 
   private commit(): void {
     this.due = false;
-    if (this.failed) return;
+    if (this.failed || this.closed) return;
     if (this.batch.size === 0 && this.callbacks.length === 0) return;
     const batch = this.batch;
     const callbacks = this.callbacks;
@@ -111,25 +130,30 @@ export class CommitQueue {
       this.done(batch, callbacks, started);
       return;
     }
-    this.writing = true;
-    written.then(
-      () => this.done(batch, callbacks, started),
-      (err: Error) => this.fail(err),
-    );
+    this.writing++;
+    // Callbacks keep the order of handover, whatever order the writes finish in.
+    this.lastWrite = this.lastWrite
+      .then(() => written)
+      .then(
+        () => this.done(batch, callbacks, started),
+        (err: Error) => this.fail(err),
+      );
   }
 
   private done(batch: Batch, callbacks: (() => void)[], started: number): void {
-    this.writing = false;
+    if (this.failed) return;
+    if (this.writing > 0) this.writing--;
     this.options.onCommit?.({
       size: batch.size,
       durationMs: performance.now() - started,
     });
     for (const callback of callbacks) callback();
-    if (this.due) this.commit();
+    if (this.due && this.writing === 0) this.commit();
   }
 
   private fail(err: Error): void {
-    this.writing = false;
+    if (this.failed) return;
+    this.writing = 0;
     this.closed = true;
     this.failed = true;
     if (this.timer) clearTimeout(this.timer);

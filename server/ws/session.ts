@@ -23,6 +23,7 @@ import type { Coordinator } from '../coordinator.ts';
 import { TokenBucket } from '../token-bucket.ts';
 import { corkForThisTick } from './cork.ts';
 import type { LeaseRecord } from '../scheduler/types.ts';
+import type { Batch } from '../store/batch.ts';
 
 /** Shortest gap between two `credit` frames to one volunteer. */
 const CREDIT_INTERVAL_MS = 1000;
@@ -44,8 +45,9 @@ export class VolunteerSession {
   private readonly deps: SessionDeps;
   private log: FastifyBaseLogger;
   private readonly codeSent = new Set<string>();
+  /** Leases to ack once `ackBatch`, the batch holding their results, is committed. */
   private pendingAcks: number[] = [];
-  private ackScheduled = false;
+  private ackBatch: Batch | null = null;
   private fillRequested = false;
   private agreed = 0;
   private rejected = 0;
@@ -253,12 +255,20 @@ export class VolunteerSession {
     this.send({ type: 'cancel', leaseIds: [leaseId], reason });
   }
 
-  /** Acks go out after the commit that holds the result. */
+  /**
+   * Acks go out after the commit that holds the result: one list per batch,
+   * since the next batch gathers while one is being written.
+   */
   queueAck(leaseId: number): void {
+    const { commits } = this.deps.coordinator;
+    const batch = commits.open;
+    if (this.ackBatch !== batch) {
+      this.ackBatch = batch;
+      const leaseIds: number[] = [];
+      this.pendingAcks = leaseIds;
+      commits.afterCommit(() => this.flushAcks(leaseIds));
+    }
     this.pendingAcks.push(leaseId);
-    if (this.ackScheduled) return;
-    this.ackScheduled = true;
-    this.deps.coordinator.commits.afterCommit(() => this.flushAcks());
   }
 
   noteVerdict(agreed: boolean, elapsedMs: number): void {
@@ -282,10 +292,8 @@ export class VolunteerSession {
     });
   }
 
-  private flushAcks(): void {
-    this.ackScheduled = false;
-    const leaseIds = this.pendingAcks;
-    this.pendingAcks = [];
+  private flushAcks(leaseIds: number[]): void {
+    if (leaseIds === this.pendingAcks) this.ackBatch = null;
     if (leaseIds.length > 0) this.send({ type: 'ack', leaseIds });
     if (this.creditChanged) this.sendCredit();
   }
