@@ -16,13 +16,8 @@ import { Emitter } from '../shared/emitter.ts';
 import { TrustRecords } from './trust.ts';
 import { Bans, type BanOutcome } from './bans.ts';
 import { VerdictRecords, type TaskEnded } from './verdict-records.ts';
-import {
-  writeFailure,
-  writeLeaseEnd,
-  writeReopen,
-  writeResult,
-} from './persist.ts';
-import { nextReduceStep } from './jobs/reduce.ts';
+import { writeLeaseEnd, writeReopen, writeResult } from './persist.ts';
+import { ReduceStages } from './reduce-stages.ts';
 
 export interface CoordinatorOptions {
   store: Store;
@@ -74,8 +69,6 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   private readonly sessions = new Map<string, VolunteerSession>();
   private readonly hungry = new Set<VolunteerSession>();
   private fillScheduled = false;
-  /** Jobs whose drained level waits for its outputs to commit before the next starts. */
-  private readonly advancing = new Set<string>();
   /** When each session first asked for work it has not yet been given (performance.now()). */
   private readonly wantedSince = new Map<VolunteerSession, number>();
   /** Set while stopping: no new lease goes out. */
@@ -83,6 +76,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   readonly trust: TrustRecords;
   private readonly bans: Bans;
   private readonly verdicts: VerdictRecords;
+  private readonly reduces: ReduceStages;
   private expiryTimer: ReturnType<typeof setInterval> | null = null;
   private readonly onFatal: (err: Error) => void;
 
@@ -102,13 +96,7 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
     this.commits = new CommitQueue({
       write: options.store.write,
       intervalMs: options.commitIntervalMs ?? 5,
-      onFatal: (err) => {
-        this.log.fatal(
-          { err },
-          'commit failed; memory and disk disagree, stopping',
-        );
-        options.onFatal(err);
-      },
+      onFatal: (err) => this.fatal(err, 'commit failed'),
       onCommit: (info) => this.emit('committed', info),
     });
     this.scheduler = new Scheduler({
@@ -139,6 +127,19 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
       jobs: this.jobs,
       sessions: this.sessions,
       onTaskEnded: (ended) => this.emit('task:ended', ended),
+    });
+    this.reduces = new ReduceStages({
+      commits: this.commits,
+      store: this.store,
+      scheduler: this.scheduler,
+      isLive: (jobId) => this.jobs.has(jobId),
+      restart: (row) => {
+        this.jobs.delete(row.id);
+        this.activate(row);
+      },
+      finish: (jobId) => this.finishJob(jobId, 'done'),
+      log: this.log,
+      onFatal: (err) => this.fatal(err, 'starting a reduce level failed'),
     });
     this.listen();
   }
@@ -333,24 +334,11 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
         'a check disagreed; task reopened',
       );
     });
-    s.on('task:failed', (e) => {
-      writeFailure(this.commits.open, e);
-      const job = this.jobs.get(e.jobId);
-      if (job) job.failed++;
-      this.commits.afterCommit(() =>
-        this.emit('task:ended', {
-          jobId: e.jobId,
-          index: e.index,
-          state: 'failed',
-        }),
-      );
-    });
+    s.on('task:failed', (e) => this.verdicts.onFailed(e));
     s.on('job:drained', ({ jobId }) => {
       const job = this.jobs.get(jobId);
       if (job && job.failed === 0 && job.params.reduce)
-        this.advanceReduce(jobId).catch((err: Error) =>
-          this.fatal(err, 'starting a reduce level failed'),
-        );
+        this.reduces.advance(jobId);
       else this.finishJob(jobId, job && job.failed > 0 ? 'failed' : 'done');
     });
     s.on('work:available', () => this.scheduleFill());
@@ -392,31 +380,6 @@ export class Coordinator extends Emitter<CoordinatorEvents> {
   private fatal(err: Error, what: string): void {
     this.log.fatal({ err }, `${what}; memory and disk may disagree, stopping`);
     this.onFatal(err);
-  }
-
-  /** Starts the next reduce level once a level (or the map stage) has settled. */
-  private async advanceReduce(jobId: string): Promise<void> {
-    // Once per drained level: the job may signal again while its outputs commit.
-    if (this.advancing.has(jobId)) return;
-    this.advancing.add(jobId);
-    // The next level reads the outputs of this one back from the store.
-    await this.commits.settle();
-    this.advancing.delete(jobId);
-    const row = this.store.jobs.get(jobId);
-    // Gone (cancelled), or back in play (a ban reopened a task): its next drain advances it.
-    if (!row || !this.jobs.has(jobId) || this.scheduler.hasJob(jobId)) return;
-    const step = nextReduceStep(this.store, row, row.params.reduceBatchSize);
-    if (step.kind === 'done') {
-      this.store.jobs.setReduced(jobId, step.reducedJson);
-      this.finishJob(jobId, 'done');
-      return;
-    }
-    this.log.info(
-      { jobId, level: step.level, tasks: step.tasks },
-      'reduce level started',
-    );
-    this.jobs.delete(jobId);
-    this.activate(this.store.jobs.get(jobId)!);
   }
 
   private scheduleFill(): void {

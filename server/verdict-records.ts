@@ -13,7 +13,7 @@ import type { SchedulerEvents } from './scheduler/scheduler.ts';
 import type { VolunteerSession } from './ws/session.ts';
 import type { TrustRecords } from './trust.ts';
 import type { Bans } from './bans.ts';
-import { writeSettlement } from './persist.ts';
+import { writeFailure, writeSettlement } from './persist.ts';
 
 /** A task that has left play, for whoever waits on its commit. */
 export interface TaskEnded {
@@ -26,8 +26,8 @@ export interface VerdictRecordsOptions {
   commits: CommitQueue;
   trust: TrustRecords;
   bans: Bans;
-  /** The jobs in play, for each one's target error rate. */
-  jobs: ReadonlyMap<string, { params: JobParams }>;
+  /** The jobs in play: each one's target error rate, and its count of failed tasks. */
+  jobs: ReadonlyMap<string, { params: JobParams; failed: number }>;
   /** The live session of each connected volunteer. */
   sessions: ReadonlyMap<string, VolunteerSession>;
   /** Called once the task's verdicts are committed. */
@@ -36,6 +36,18 @@ export interface VerdictRecordsOptions {
 
 export class VerdictRecords {
   constructor(private readonly options: VerdictRecordsOptions) {}
+
+  /** A task failed (no quorum, or too many leases lost): its row and the job's count. */
+  onFailed(e: SchedulerEvents['task:failed']): void {
+    const { commits, jobs } = this.options;
+    writeFailure(commits.open, e);
+    const job = jobs.get(e.jobId);
+    if (job) job.failed++;
+    const { jobId, index } = e;
+    commits.afterCommit(() =>
+      this.options.onTaskEnded({ jobId, index, state: 'failed' }),
+    );
+  }
 
   /** A task settled: its agreeing results are credited, the others counted against. */
   onSettled(e: SchedulerEvents['task:settled']): void {
