@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CommitQueue } from './commit-queue.ts';
+import { CommitQueue, type CommitQueueOptions } from './commit-queue.ts';
 import type { Batch } from './batch.ts';
 
 function replica(id: number) {
@@ -84,7 +84,8 @@ test('a failed commit is fatal and later changes are not committed', async () =>
   assert.equal(calls, 1);
 });
 
-test('while one batch is written the next gathers, and goes once the first is done', async () => {
+/** A queue whose writes finish when the test says: `finish[i]()` ends the i-th. */
+function deferredQueue(options: Partial<CommitQueueOptions> = {}) {
   const written: number[][] = [];
   const finish: (() => void)[] = [];
   const queue = new CommitQueue({
@@ -94,7 +95,13 @@ test('while one batch is written the next gathers, and goes once the first is do
       return new Promise<void>((resolve) => finish.push(resolve));
     },
     onFatal: (err) => assert.fail(err),
+    ...options,
   });
+  return { queue, written, finish };
+}
+
+test('while one batch is written the next gathers, and goes once the first is done', async () => {
+  const { queue, written, finish } = deferredQueue();
   const order: string[] = [];
   queue.open.addReplica(replica(1));
   queue.afterCommit(() => order.push('ack 1'));
@@ -118,12 +125,7 @@ test('while one batch is written the next gathers, and goes once the first is do
 });
 
 test('a callback added with nothing new still waits for the batch being written', async () => {
-  const finish: (() => void)[] = [];
-  const queue = new CommitQueue({
-    intervalMs: 1,
-    write: () => new Promise<void>((resolve) => finish.push(resolve)),
-    onFatal: (err) => assert.fail(err),
-  });
+  const { queue, finish } = deferredQueue();
   queue.open.addReplica(replica(1));
   await until(() => finish.length === 1);
   let settled = false;
@@ -135,17 +137,10 @@ test('a callback added with nothing new still waits for the batch being written'
   await queue.close();
 });
 
-test('a heavy batch is handed over at once, even while one is written, and commits in order', async () => {
-  const written: number[][] = [];
-  const finish: (() => void)[] = [];
-  const queue = new CommitQueue({
+test('a heavy batch goes at once, even while one is written; commits keep order', async () => {
+  const { queue, written, finish } = deferredQueue({
     intervalMs: 60_000,
     maxBatchChars: 1000,
-    write: (batch: Batch) => {
-      written.push([...batch.replicas.keys()]);
-      return new Promise<void>((resolve) => finish.push(resolve));
-    },
-    onFatal: (err) => assert.fail(err),
   });
   const order: string[] = [];
   queue.open.addReplica(replica(1));

@@ -126,12 +126,9 @@ export class CommitQueue {
       this.fail(err as Error);
       return;
     }
-    if (!written) {
-      this.done(batch, callbacks, started);
-      return;
-    }
     this.writing++;
-    // Callbacks keep the order of handover, whatever order the writes finish in.
+    // Callbacks keep the order of handover, whatever order the writes finish
+    // in; a batch of callbacks alone, or one written synchronously, too.
     this.lastWrite = this.lastWrite
       .then(() => written)
       .then(
@@ -142,7 +139,7 @@ export class CommitQueue {
 
   private done(batch: Batch, callbacks: (() => void)[], started: number): void {
     if (this.failed) return;
-    if (this.writing > 0) this.writing--;
+    this.writing--;
     this.options.onCommit?.({
       size: batch.size,
       durationMs: performance.now() - started,

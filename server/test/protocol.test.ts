@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ADMIN_KEY, api, startServer, until, waitForJob } from './helpers.ts';
 import { startNodeVolunteer } from '../volunteer/node-volunteer.ts';
 import { RawVolunteer } from './raw-volunteer.ts';
-import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol.ts';
 
 test('frames that break the protocol get their code; others are still served', async (t) => {
   const server = await startServer({ argv: ['--max-frame-bytes', '4096'] });
@@ -252,4 +252,46 @@ test('each result of a results frame counts against the frame allowance', async 
   assert.equal(closed.reason, 'FLOOD');
   assert.equal(within.closed, null, 'the one within its allowance is served');
   within.close();
+});
+
+test('an ack comes only once its result is in the store, batch after batch', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const client = api(server.url, ADMIN_KEY);
+  const n = 400;
+  const v = await RawVolunteer.join(server.url, 8);
+  const stored = server.store.db.prepare(
+    "SELECT count(*) AS n FROM replicas WHERE id = ? AND state = 'returned'",
+  );
+  const early: number[] = [];
+  let acked = 0;
+  // Checked as each frame arrives, before the next turn lets a commit land.
+  v.socket.on('message', (data) => {
+    const m = JSON.parse(data.toString()) as ServerMessage;
+    if (m.type === 'assign')
+      // One frame per result, so results keep arriving while a batch is written.
+      for (const l of m.leases)
+        v.send({
+          type: 'result',
+          leaseId: l.leaseId,
+          output: (l.input as number) + 1,
+          elapsedMs: 0,
+        });
+    if (m.type !== 'ack') return;
+    for (const id of m.leaseIds) {
+      if ((stored.get(id) as { n: number }).n === 0) early.push(id);
+      acked++;
+    }
+  });
+  // Submitted once the listener is on, so no assign goes unanswered.
+  const created = await client.post('/api/jobs', {
+    name: 'acks',
+    code: 'export default async (x) => x + 1;',
+    inputs: Array.from({ length: n }, (_, i) => i),
+    quorum: 1,
+  });
+  await until(() => (acked >= n ? true : undefined), 'every result acked');
+  assert.deepEqual(early, [], 'acked before its result was committed');
+  const job = await waitForJob(client, created.body.id);
+  assert.equal(job.state, 'done');
 });
